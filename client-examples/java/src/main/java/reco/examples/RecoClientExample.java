@@ -1,0 +1,1 @@
+package reco.examples; public class RecoClientExample { public static void main(String[] a){} }

@@ -1,0 +1,1 @@
+package reco.server; public class ServerMain { public static void main(String[] a){} }

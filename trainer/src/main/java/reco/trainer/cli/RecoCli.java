@@ -1,0 +1,1 @@
+package reco.trainer.cli; public class RecoCli { public static void main(String[] a){} }
