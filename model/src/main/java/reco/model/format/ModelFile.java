@@ -1,0 +1,206 @@
+package reco.model.format;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+import static reco.model.format.ModelFormatException.Kind.CORRUPT;
+import static reco.model.format.ModelFormatException.Kind.MISSING;
+import static reco.model.format.ModelFormatException.Kind.TOO_NEW;
+import static reco.model.format.ModelFormatException.Kind.TOO_OLD;
+import static reco.model.format.ModelFormatException.Kind.TRUNCATED;
+
+/**
+ * A validated, memory-mapped model file (see {@link ModelFileFormat}). The mapping lives as long as
+ * the {@link Arena} it was opened in; files over 2 GiB are fine ({@code java.lang.foreign}).
+ */
+public final class ModelFile {
+    public static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    public static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
+    public static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    public static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+
+    /** One named section: its type, element count and the mapped bytes. */
+    public record Section(String name, SectionType type, long count, MemorySegment segment) {}
+
+    private final Path path;
+    private final String formatName;
+    private final int version;
+    private final long checksum;
+    private final Map<String, Section> sections;
+
+    private ModelFile(Path path, String formatName, int version, long checksum, Map<String, Section> sections) {
+        this.path = path;
+        this.formatName = formatName;
+        this.version = version;
+        this.checksum = checksum;
+        this.sections = sections;
+    }
+
+    /**
+     * Maps and validates a model file: magic, format name, version range, declared length, section
+     * table bounds, footer and (when {@code verifyChecksum}) the CRC32C of the whole file.
+     *
+     * @throws ModelFormatException with a {@link ModelFormatException.Kind} telling what is wrong
+     */
+    public static ModelFile open(Path path, String expectedFormat, Arena arena, boolean verifyChecksum)
+            throws IOException {
+        MemorySegment file;
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < ModelFileFormat.FIXED_HEADER_BYTES + ModelFileFormat.FOOTER_BYTES) {
+                throw new ModelFormatException(TRUNCATED, path, "only " + size + " bytes");
+            }
+            file = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+        } catch (NoSuchFileException e) {
+            throw new ModelFormatException(MISSING, path, "no such file");
+        }
+        long size = file.byteSize();
+        int magic = file.get(INT, 0);
+        if (magic != ModelFileFormat.MAGIC) {
+            throw new ModelFormatException(CORRUPT, path, String.format(
+                    "bad magic 0x%08x, expected 0x%08x (not a reco model file)", magic, ModelFileFormat.MAGIC));
+        }
+        int version = file.get(INT, 4);
+        if (version < ModelFileFormat.MIN_SUPPORTED_VERSION) {
+            throw new ModelFormatException(TOO_OLD, path, "format version " + version + ", this reader supports "
+                    + ModelFileFormat.MIN_SUPPORTED_VERSION + ".." + ModelFileFormat.CURRENT_VERSION
+                    + "; retrain with this trainer");
+        }
+        if (version > ModelFileFormat.CURRENT_VERSION) {
+            throw new ModelFormatException(TOO_NEW, path, "format version " + version + ", this reader supports "
+                    + ModelFileFormat.MIN_SUPPORTED_VERSION + ".." + ModelFileFormat.CURRENT_VERSION
+                    + "; upgrade the server");
+        }
+        long declared = file.get(LONG, 8);
+        if (size < declared) {
+            throw new ModelFormatException(TRUNCATED, path, size + " bytes, header declares " + declared);
+        }
+        if (size > declared) {
+            throw new ModelFormatException(CORRUPT, path, size + " bytes, header declares " + declared);
+        }
+        long footerAt = size - ModelFileFormat.FOOTER_BYTES;
+        int footerMagic = file.get(INT, footerAt);
+        if (footerMagic != ModelFileFormat.FOOTER_MAGIC) {
+            throw new ModelFormatException(CORRUPT, path, "footer missing or damaged");
+        }
+        long storedCrc = file.get(LONG, footerAt + 8);
+        if (verifyChecksum) {
+            long actual = crc32c(file, footerAt);
+            if (actual != storedCrc) {
+                throw new ModelFormatException(CORRUPT, path, String.format(
+                        "checksum mismatch: stored CRC32C %08x, computed %08x", storedCrc, actual));
+            }
+        }
+        int sectionCount = file.get(INT, 16);
+        long pos = ModelFileFormat.FIXED_HEADER_BYTES;
+        String[] name = new String[1];
+        pos = readName(file, pos, footerAt, path, name);
+        String formatName = name[0];
+        if (!formatName.equals(expectedFormat)) {
+            throw new ModelFormatException(CORRUPT, path, "holds '" + formatName + "', expected '" + expectedFormat + "'");
+        }
+        if (sectionCount < 0 || sectionCount > 10_000) {
+            throw new ModelFormatException(CORRUPT, path, "implausible section count " + sectionCount);
+        }
+        Map<String, Section> sections = new LinkedHashMap<>();
+        for (int s = 0; s < sectionCount; s++) {
+            pos = readName(file, pos, footerAt, path, name);
+            if (pos + 17 > footerAt) {
+                throw new ModelFormatException(CORRUPT, path, "section table runs past the footer");
+            }
+            SectionType type = SectionType.of(file.get(BYTE, pos));
+            long count = file.get(LONG, pos + 1);
+            long offset = file.get(LONG, pos + 9);
+            pos += 17;
+            if (type == null) {
+                throw new ModelFormatException(CORRUPT, path, "section " + name[0] + " has an unknown type");
+            }
+            if (count < 0 || offset < 0 || count > (footerAt - offset) / type.elementBytes || offset > footerAt) {
+                throw new ModelFormatException(CORRUPT, path, "section " + name[0] + " lies outside the file");
+            }
+            sections.put(name[0], new Section(name[0], type, count, file.asSlice(offset, count * type.elementBytes)));
+        }
+        return new ModelFile(path, formatName, version, storedCrc, sections);
+    }
+
+    private static long readName(MemorySegment file, long pos, long limit, Path path, String[] out)
+            throws ModelFormatException {
+        if (pos + 2 > limit) {
+            throw new ModelFormatException(CORRUPT, path, "header runs past the footer");
+        }
+        int len = Short.toUnsignedInt(file.get(ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN), pos));
+        if (len > ModelFileFormat.MAX_NAME_BYTES || pos + 2 + len > limit) {
+            throw new ModelFormatException(CORRUPT, path, "bad name length " + len + " in header");
+        }
+        byte[] bytes = file.asSlice(pos + 2, len).toArray(BYTE);
+        try {
+            out[0] = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ModelFormatException(CORRUPT, path, "header name is not UTF-8");
+        }
+        return pos + 2 + len;
+    }
+
+    /** CRC32C of the first {@code length} bytes, in chunks (a ByteBuffer view is limited to 2 GiB). */
+    static long crc32c(MemorySegment file, long length) {
+        CRC32C crc = new CRC32C();
+        long chunk = 1L << 30;
+        for (long off = 0; off < length; off += chunk) {
+            crc.update(file.asSlice(off, Math.min(chunk, length - off)).asByteBuffer());
+        }
+        return crc.getValue();
+    }
+
+    public Path path() { return path; }
+    public String formatName() { return formatName; }
+    public int version() { return version; }
+    /** The CRC32C stored in the footer. */
+    public long checksum() { return checksum; }
+
+    public boolean has(String section) {
+        return sections.containsKey(section);
+    }
+
+    /** The named section, which must have the given type. */
+    public Section section(String name, SectionType type) throws ModelFormatException {
+        Section s = sections.get(name);
+        if (s == null) {
+            throw new ModelFormatException(CORRUPT, path, "missing section '" + name + "'");
+        }
+        if (s.type() != type) {
+            throw new ModelFormatException(CORRUPT, path, "section '" + name + "' is " + s.type() + ", expected " + type);
+        }
+        return s;
+    }
+
+    /** The named section, checked to hold exactly {@code count} elements. */
+    public Section section(String name, SectionType type, long count) throws ModelFormatException {
+        Section s = section(name, type);
+        if (s.count() != count) {
+            throw new ModelFormatException(CORRUPT, path, "section '" + name + "' holds " + s.count()
+                    + " elements, expected " + count);
+        }
+        return s;
+    }
+
+    /** Throws CORRUPT with {@code detail} unless {@code condition}. */
+    public void check(boolean condition, String detail) throws ModelFormatException {
+        if (!condition) {
+            throw new ModelFormatException(CORRUPT, path, detail);
+        }
+    }
+}
