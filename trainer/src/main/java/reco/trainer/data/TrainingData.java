@@ -1,0 +1,275 @@
+package reco.trainer.data;
+
+import reco.trainer.math.CsrMatrix;
+
+import java.util.Arrays;
+
+/**
+ * What the models train on, derived once from the raw {@link Interactions}:
+ * <ul>
+ *   <li>one entry per (user, item): duplicates combined by the chosen rule;</li>
+ *   <li>positives: entries whose weight reaches {@code minWeight}, with a model strength;</li>
+ *   <li>every user's full history (positives and merely "seen" entries with strength 0), oldest
+ *       first, which the server uses to exclude seen items.</li>
+ * </ul>
+ */
+public final class TrainingData {
+    /** How repeated (user, item) rows combine. */
+    public enum Duplicates {
+        /** The latest row wins (explicit ratings that were revised). */
+        LATEST,
+        /** Weights add up (implicit counts split across rows). */
+        SUM,
+        /** The largest weight wins. */
+        MAX
+    }
+
+    /** How a positive interaction's weight becomes the strength the models see. */
+    public enum Strength {
+        /** Every positive counts 1. */
+        BINARY,
+        /** weight / the largest weight (ratings on a fixed scale: 5 stars -> 1.0). */
+        LINEAR,
+        /** 1 + ln(weight) for weight >= 1 (implicit counts: diminishing returns). */
+        LOG
+    }
+
+    public final int users;
+    public final int items;
+    /** users x items, positives only, values = strength. */
+    public final CsrMatrix positives;
+    /** Per-user history (CSR over users): item, strength (0 = seen only), timestamp; oldest first. */
+    public final long[] historyOffsets;
+    public final int[] historyItems;
+    public final float[] historyStrengths;
+    public final long[] historyTimestamps;
+    /** Distinct (user, item) pairs after combining duplicates. */
+    public final int pairs;
+    /** Rows that were duplicates of an earlier (user, item). */
+    public final int duplicateRows;
+    public final boolean hasTimestamps;
+
+    private TrainingData(int users, int items, CsrMatrix positives, long[] historyOffsets, int[] historyItems,
+                         float[] historyStrengths, long[] historyTimestamps, int pairs, int duplicateRows,
+                         boolean hasTimestamps) {
+        this.users = users;
+        this.items = items;
+        this.positives = positives;
+        this.historyOffsets = historyOffsets;
+        this.historyItems = historyItems;
+        this.historyStrengths = historyStrengths;
+        this.historyTimestamps = historyTimestamps;
+        this.pairs = pairs;
+        this.duplicateRows = duplicateRows;
+        this.hasTimestamps = hasTimestamps;
+    }
+
+    /**
+     * @param minWeight rows with weight >= minWeight are positives (use {@code Float.NEGATIVE_INFINITY}
+     *                  to make every row positive)
+     */
+    public static TrainingData build(Interactions in, float minWeight, Duplicates duplicates, Strength strength) {
+        int users = in.userCount();
+        int items = in.itemCount();
+        int n = in.size();
+        // order rows by (user, timestamp, row): histories come out oldest first and "latest" is last
+        int[] order = sortRows(in);
+        int[] pairUser = new int[n];
+        int[] pairItem = new int[n];
+        float[] pairWeight = new float[n];
+        long[] pairTime = new long[n];
+        int pairs = 0;
+        int duplicateRows = 0;
+        // combine duplicates per user with a small open-addressing map item -> pair position
+        int start = 0;
+        while (start < n) {
+            int u = in.user(order[start]);
+            int end = start;
+            while (end < n && in.user(order[end]) == u) {
+                end++;
+            }
+            int len = end - start;
+            int cap = Integer.highestOneBit(Math.max(4, len * 2 - 1)) << 1;
+            int[] slotItem = new int[cap];
+            int[] slotPair = new int[cap];
+            Arrays.fill(slotItem, -1);
+            for (int r = start; r < end; r++) {
+                int row = order[r];
+                int it = in.item(row);
+                int h = (it * 0x9E3779B9) >>> 7 & (cap - 1);
+                while (slotItem[h] != -1 && slotItem[h] != it) {
+                    h = (h + 1) & (cap - 1);
+                }
+                if (slotItem[h] == -1) {
+                    slotItem[h] = it;
+                    slotPair[h] = pairs;
+                    pairUser[pairs] = u;
+                    pairItem[pairs] = it;
+                    pairWeight[pairs] = in.weight(row);
+                    pairTime[pairs] = in.timestamp(row);
+                    pairs++;
+                } else {
+                    int p = slotPair[h];
+                    duplicateRows++;
+                    float w = in.weight(row);
+                    switch (duplicates) {
+                        case LATEST -> pairWeight[p] = w;
+                        case SUM -> pairWeight[p] += w;
+                        case MAX -> pairWeight[p] = Math.max(pairWeight[p], w);
+                    }
+                    pairTime[p] = Math.max(pairTime[p], in.timestamp(row));
+                }
+            }
+            start = end;
+        }
+        float maxWeight = 0;
+        for (int p = 0; p < pairs; p++) {
+            maxWeight = Math.max(maxWeight, pairWeight[p]);
+        }
+        // histories: pairs are grouped by user in first-occurrence order of (timestamp, row); re-sort by time
+        long[] offsets = new long[users + 1];
+        for (int p = 0; p < pairs; p++) {
+            offsets[pairUser[p] + 1]++;
+        }
+        for (int u = 0; u < users; u++) {
+            offsets[u + 1] += offsets[u];
+        }
+        int[] hItems = new int[pairs];
+        float[] hStrength = new float[pairs];
+        long[] hTime = new long[pairs];
+        long[] fill = Arrays.copyOf(offsets, users);
+        int positivesCount = 0;
+        for (int p = 0; p < pairs; p++) {
+            int at = (int) fill[pairUser[p]]++;
+            hItems[at] = pairItem[p];
+            float w = pairWeight[p];
+            float s = w >= minWeight ? strength(w, maxWeight, strength) : 0f;
+            hStrength[at] = s;
+            hTime[at] = pairTime[p];
+            if (s > 0) {
+                positivesCount++;
+            }
+        }
+        for (int u = 0; u < users; u++) {
+            sortByTime((int) offsets[u], (int) offsets[u + 1], hItems, hStrength, hTime);
+        }
+        int[] r = new int[positivesCount];
+        int[] c = new int[positivesCount];
+        float[] v = new float[positivesCount];
+        int k = 0;
+        for (int u = 0; u < users; u++) {
+            for (int p = (int) offsets[u]; p < offsets[u + 1]; p++) {
+                if (hStrength[p] > 0) {
+                    r[k] = u;
+                    c[k] = hItems[p];
+                    v[k] = hStrength[p];
+                    k++;
+                }
+            }
+        }
+        CsrMatrix positives = CsrMatrix.fromCoordinates(users, items, r, c, v, k, true);
+        return new TrainingData(users, items, positives, offsets, hItems, hStrength, hTime, pairs, duplicateRows,
+                in.hasTimestamps());
+    }
+
+    static float strength(float weight, float maxWeight, Strength strength) {
+        return switch (strength) {
+            case BINARY -> 1f;
+            case LINEAR -> maxWeight > 0 ? Math.max(weight, 0f) / maxWeight : 1f;
+            case LOG -> 1f + (float) Math.log(Math.max(1f, weight));
+        };
+    }
+
+    private static int[] sortRows(Interactions in) {
+        int n = in.size();
+        int users = in.userCount();
+        int[] counts = new int[users + 1];
+        for (int r = 0; r < n; r++) {
+            counts[in.user(r) + 1]++;
+        }
+        for (int u = 0; u < users; u++) {
+            counts[u + 1] += counts[u];
+        }
+        int[] order = new int[n];
+        int[] pos = Arrays.copyOf(counts, users);
+        for (int r = 0; r < n; r++) {
+            order[pos[in.user(r)]++] = r;
+        }
+        // within a user, stable by timestamp (rows already in input order)
+        for (int u = 0; u < users; u++) {
+            int s = counts[u], e = counts[u + 1];
+            boolean sorted = true;
+            for (int i = s + 1; i < e && sorted; i++) {
+                sorted = in.timestamp(order[i - 1]) <= in.timestamp(order[i]);
+            }
+            if (!sorted) {
+                int[] rows = Arrays.copyOfRange(order, s, e);
+                int[] perm = sortedPermutation(rows.length, i -> in.timestamp(rows[i]));
+                for (int i = 0; i < perm.length; i++) {
+                    order[s + i] = rows[perm[i]];
+                }
+            }
+        }
+        return order;
+    }
+
+    private static void sortByTime(int s, int e, int[] items, float[] strengths, long[] times) {
+        boolean sorted = true;
+        for (int i = s + 1; i < e && sorted; i++) {
+            sorted = times[i - 1] <= times[i];
+        }
+        if (sorted) {
+            return;
+        }
+        int[] perm = sortedPermutation(e - s, i -> times[s + i]);
+        int[] it = new int[perm.length];
+        float[] st = new float[perm.length];
+        long[] tm = new long[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            it[i] = items[s + perm[i]];
+            st[i] = strengths[s + perm[i]];
+            tm[i] = times[s + perm[i]];
+        }
+        System.arraycopy(it, 0, items, s, perm.length);
+        System.arraycopy(st, 0, strengths, s, perm.length);
+        System.arraycopy(tm, 0, times, s, perm.length);
+    }
+
+    /**
+     * Stable order of 0..n-1 by a long key, without boxing: sorts (key - min) << 26 | index packed in
+     * a long when the key range allows (always for unix seconds), else falls back to a boxed sort.
+     */
+    static int[] sortedPermutation(int n, java.util.function.IntToLongFunction key) {
+        long min = Long.MAX_VALUE, max = Long.MIN_VALUE;
+        for (int i = 0; i < n; i++) {
+            long k = key.applyAsLong(i);
+            min = Math.min(min, k);
+            max = Math.max(max, k);
+        }
+        int[] perm = new int[n];
+        if (n < (1 << 26) && max - min >= 0 && max - min < (1L << 37)) {
+            long[] packed = new long[n];
+            for (int i = 0; i < n; i++) {
+                packed[i] = ((key.applyAsLong(i) - min) << 26) | i;
+            }
+            Arrays.sort(packed);
+            for (int i = 0; i < n; i++) {
+                perm[i] = (int) (packed[i] & ((1 << 26) - 1));
+            }
+            return perm;
+        }
+        Integer[] idx = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = i;
+        }
+        Arrays.sort(idx, (a, b) -> Long.compare(key.applyAsLong(a), key.applyAsLong(b)));
+        for (int i = 0; i < n; i++) {
+            perm[i] = idx[i];
+        }
+        return perm;
+    }
+
+    public int positiveCount() {
+        return positives.nnz();
+    }
+}
