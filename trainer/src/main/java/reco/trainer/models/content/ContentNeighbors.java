@@ -36,6 +36,14 @@ public final class ContentNeighbors {
         Objects.requireNonNull(rows, "rows");
         Objects.requireNonNull(params, "params");
         Objects.requireNonNull(progress, "progress");
+        for (int p = 0; p < rows.nnz(); p++) {
+            float value = rows.values[p];
+            if (!(value > 0) || value > 1.0001f) {
+                // the accumulator treats 0 as "untouched", and cosine needs L2-normalised rows
+                throw new IllegalArgumentException("rows: value " + value + " at entry " + p
+                        + " is outside (0, 1]; rows must be L2-normalised with positive values");
+            }
+        }
         int n = rows.rows;
         CsrMatrix invertedIndex = rows.transpose();
         int chunks = (n + CHUNK_SIZE - 1) / CHUNK_SIZE;
@@ -101,10 +109,7 @@ public final class ContentNeighbors {
     private static final class Worker {
         private final CsrMatrix rows;
         private final CsrMatrix invertedIndex;
-        private final int k;
         private final float[] accumulator;
-        /** {@code stamp[j] == i + 1} marks j as touched while scoring item i (saves clearing). */
-        private final int[] stamp;
         private final int[] touched;
         private final TopKHeap heap;
         private final int[] outItems;
@@ -113,10 +118,8 @@ public final class ContentNeighbors {
         Worker(CsrMatrix rows, CsrMatrix invertedIndex, int k) {
             this.rows = rows;
             this.invertedIndex = invertedIndex;
-            this.k = k;
             int n = rows.rows;
             accumulator = new float[n];
-            stamp = new int[n];
             touched = new int[n];
             heap = new TopKHeap(k);
             outItems = new int[CHUNK_SIZE * k];
@@ -141,29 +144,35 @@ public final class ContentNeighbors {
             int[] invIdx = invertedIndex.indices;
             float[] invVal = invertedIndex.values;
             float[] acc = accumulator;
-            int[] stamps = stamp;
-            int mark = i + 1;
+            int[] touchedItems = touched;
             int touchedCount = 0;
+            // Values are positive, so a partial sum is 0 exactly when the item was not touched yet;
+            // the scan below resets what it reads, leaving the accumulator all-zero for the next item.
             for (int p = rows.indptr[i], pe = rows.indptr[i + 1]; p < pe; p++) {
                 float weight = rowVal[p];
                 int feature = rowIdx[p];
                 for (int q = invPtr[feature], qe = invPtr[feature + 1]; q < qe; q++) {
                     int j = invIdx[q];
-                    if (stamps[j] != mark) {
-                        stamps[j] = mark;
-                        acc[j] = weight * invVal[q];
-                        touched[touchedCount++] = j;
-                    } else {
-                        acc[j] += weight * invVal[q];
+                    float partial = acc[j];
+                    if (partial == 0f) {
+                        touchedItems[touchedCount++] = j;
                     }
+                    acc[j] = partial + weight * invVal[q];
                 }
             }
             heap.clear();
+            // Entry bar: once the heap is full a candidate must at least equal its worst score
+            // (equal may still win on the lower index), which rejects most candidates with one compare.
+            float bar = Float.MIN_VALUE;
             for (int t = 0; t < touchedCount; t++) {
-                int j = touched[t];
+                int j = touchedItems[t];
                 float score = acc[j];
-                if (j != i && score > 0) {
+                acc[j] = 0f;
+                if (score >= bar && j != i) {
                     heap.offer(score, j);
+                    if (heap.full()) {
+                        bar = heap.worstScore();
+                    }
                 }
             }
             return heap.drainBestFirst(outItems, outScores, offset);

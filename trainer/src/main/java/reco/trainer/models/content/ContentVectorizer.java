@@ -118,15 +118,15 @@ public final class ContentVectorizer {
         for (int item = 0; item < itemCount; item++) {
             int s = rowStart[item], e = rowStart[item + 1];
             if (packed.length < e - s) packed = new long[e - s];
-            int kept2 = 0;
+            int keptCount = 0;
             for (int k = s; k < e; k++) {
                 int f = rowFeatures.get(k);
-                if (finalId[f] >= 0) packed[kept2++] = ((long) finalId[f] << 32) | k;
+                if (finalId[f] >= 0) packed[keptCount++] = ((long) finalId[f] << 32) | k;
             }
-            Arrays.sort(packed, 0, kept2);
+            Arrays.sort(packed, 0, keptCount);
             double squaredNorm = 0;
             int rowBegin = nnz;
-            for (int p = 0; p < kept2; p++) {
+            for (int p = 0; p < keptCount; p++) {
                 int k = (int) packed[p];
                 int f = rowFeatures.get(k);
                 int field = fieldOfFeature.get(f);

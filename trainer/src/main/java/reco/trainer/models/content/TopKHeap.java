@@ -25,6 +25,15 @@ final class TopKHeap {
         return size;
     }
 
+    boolean full() {
+        return size == heap.length;
+    }
+
+    /** Score of the worst kept entry; only meaningful when the heap is not empty. */
+    float worstScore() {
+        return score(heap[0]);
+    }
+
     static long pack(float score, int item) {
         return ((long) Float.floatToRawIntBits(score) << 32) | (Integer.MAX_VALUE - item);
     }

@@ -118,6 +118,18 @@ class ContentNeighborsTest {
     }
 
     @Test
+    void rejectsRowsThatAreNotNormalisedOrNotPositive() {
+        CsrMatrix unnormalised = new CsrMatrix(2, 1, new int[] {0, 1, 2}, new int[] {0, 0}, new float[] {2f, 1f});
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ContentNeighbors.compute(unnormalised, ContentNeighborParams.defaults(), Progress.Factory.NONE));
+        assertEquals("rows: value 2.0 at entry 0 is outside (0, 1]; rows must be L2-normalised with positive values",
+                e.getMessage());
+        CsrMatrix zero = new CsrMatrix(2, 1, new int[] {0, 1, 2}, new int[] {0, 0}, new float[] {1f, 0f});
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ContentNeighbors.compute(zero, ContentNeighborParams.defaults(), Progress.Factory.NONE));
+    }
+
+    @Test
     void emptyCatalog() {
         ContentVectors v = ContentVectorizer.vectorize(new ItemMetadata(new IdDictionary()), ContentFeatureParams.defaults());
         Neighborhoods nb = ContentNeighbors.compute(v, ContentNeighborParams.defaults(), Progress.Factory.NONE);
