@@ -35,6 +35,9 @@ const (
 	k             = 5
 	// Every call carries a deadline so that a stuck server cannot hang the client.
 	deadline = 2 * time.Second
+	// The health check is the first call; its deadline also covers connecting, which can take seconds
+	// on a busy machine.
+	firstCallDeadline = 10 * time.Second
 
 	exitOK         = 0
 	exitUnexpected = 1
@@ -54,7 +57,11 @@ type walkthrough struct {
 
 // call gives each RPC its own deadline: a deadline is absolute, so it cannot be shared.
 func call[T any](rpc func(ctx context.Context) (T, error)) (T, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	return callWithin(deadline, rpc)
+}
+
+func callWithin[T any](timeout time.Duration, rpc func(ctx context.Context) (T, error)) (T, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	return rpc(ctx)
 }
@@ -84,7 +91,7 @@ func (w *walkthrough) run(itemID, userID string) error {
 }
 
 func (w *walkthrough) checkHealth() error {
-	response, err := call(func(ctx context.Context) (*healthpb.HealthCheckResponse, error) {
+	response, err := callWithin(firstCallDeadline, func(ctx context.Context) (*healthpb.HealthCheckResponse, error) {
 		return w.health.Check(ctx, &healthpb.HealthCheckRequest{Service: "reco.v1.Recommender"})
 	})
 	if err != nil {

@@ -22,6 +22,9 @@ const UNKNOWN_ITEM_ID = 'no-such-item';
 const K = 5;
 // Every call carries a deadline so that a stuck server cannot hang the client.
 const DEADLINE_MILLIS = 2000;
+// The health check is the first call; its deadline also covers connecting, which can take seconds on
+// a busy machine.
+const FIRST_CALL_DEADLINE_MILLIS = 10000;
 
 const EXIT_OK = 0;
 const EXIT_UNEXPECTED = 1;
@@ -61,9 +64,9 @@ function loadClients(address) {
 }
 
 /** A unary call as a promise, with a fresh deadline (deadlines are absolute times). */
-function unary(client, method, request) {
+function unary(client, method, request, deadlineMillis = DEADLINE_MILLIS) {
   return new Promise((resolve, reject) => {
-    client[method](request, { deadline: Date.now() + DEADLINE_MILLIS }, (error, response) =>
+    client[method](request, { deadline: Date.now() + deadlineMillis }, (error, response) =>
       error ? reject(error) : resolve(response),
     );
   });
@@ -113,7 +116,12 @@ class Walkthrough {
   }
 
   async checkHealth() {
-    const response = await unary(this.health, 'Check', { service: 'reco.v1.Recommender' });
+    const response = await unary(
+      this.health,
+      'Check',
+      { service: 'reco.v1.Recommender' },
+      FIRST_CALL_DEADLINE_MILLIS,
+    );
     console.log(`health: ${response.status}`);
     if (response.status !== 'SERVING') {
       throw new UnexpectedAnswer(`server is ${response.status} (no model generation loaded yet?)`);

@@ -30,6 +30,9 @@ UNKNOWN_ITEM_ID = "no-such-item"
 K = 5
 # Every call carries a deadline so that a stuck server cannot hang the client.
 DEADLINE_SECONDS = 2.0
+# The health check is the first call; its deadline also covers connecting, which can take seconds on a
+# busy machine.
+FIRST_CALL_DEADLINE_SECONDS = 10.0
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE = 0, 1, 2
 
@@ -78,7 +81,7 @@ class Walkthrough:
 
     def check_health(self):
         response = self.health.Check(health_pb2.HealthCheckRequest(service="reco.v1.Recommender"),
-                                     timeout=DEADLINE_SECONDS)
+                                     timeout=FIRST_CALL_DEADLINE_SECONDS)
         status = health_pb2.HealthCheckResponse.ServingStatus.Name(response.status)
         print(f"health: {status}")
         if response.status != health_pb2.HealthCheckResponse.SERVING:

@@ -50,6 +50,11 @@ public final class RecoClientExample {
   static final int K = 5;
   /** Every call carries a deadline so that a stuck server cannot hang the client. */
   static final long DEADLINE_MILLIS = 2_000;
+  /**
+   * The health check is the first call, and its deadline also covers connecting (and, in a fresh JVM,
+   * loading Netty), which can take seconds on a busy machine.
+   */
+  static final long FIRST_CALL_DEADLINE_MILLIS = 10_000;
 
   static final int EXIT_OK = 0;
   static final int EXIT_UNEXPECTED = 1;
@@ -124,7 +129,7 @@ public final class RecoClientExample {
   }
 
   private void checkHealth() {
-    HealthCheckResponse response = health.withDeadlineAfter(DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
+    HealthCheckResponse response = health.withDeadlineAfter(FIRST_CALL_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
         .check(HealthCheckRequest.newBuilder().setService("reco.v1.Recommender").build());
     out.println("health: " + response.getStatus());
     if (response.getStatus() != HealthCheckResponse.ServingStatus.SERVING) {
