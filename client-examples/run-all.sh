@@ -157,7 +157,7 @@ run_node() {
   fi
   if [[ ! -d "$node_dir/node_modules/@grpc/grpc-js" || ! -d "$node_dir/node_modules/@grpc/proto-loader" ]]; then
     # Installs from the npm cache only; with network, install-deps.sh runs a plain `npm ci`.
-    if ! command -v npm >/dev/null || ! (cd "$node_dir" && npm ci --offline --no-audit --no-fund \
+    if ! command -v npm >/dev/null || ! (cd "$node_dir" && npm ci --offline --ignore-scripts --no-audit --no-fund \
           >"$log_dir/node-build.log" 2>&1); then
       skip node "node_modules missing: run client-examples/install-deps.sh (npm ci in client-examples/node)"
       return
