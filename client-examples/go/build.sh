@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds bin/reco-client-example offline from Debian's Go packages (no module proxy), regenerating
-# recov1/ first when protoc and the Go plugins are installed.
+# Builds bin/reco-client-example offline from Debian's Go packages (no module proxy), first bringing
+# recov1/ up to date with the .proto when protoc and the Go plugins are installed.
 #
 # Debian 12: apt-get install golang-go golang-google-grpc-dev golang-github-golang-protobuf-1-5-dev
 #            protobuf-compiler protoc-gen-go protoc-gen-go-grpc
@@ -25,27 +25,36 @@ if [[ ! -d "$debian_gocode/src/google.golang.org/grpc" || ! -d "$debian_gocode/s
   exit 3
 fi
 
-# The generated code is committed (users can `go build` without protoc); regenerate it when the
-# .proto is newer, so that a changed API never builds against stale stubs.
-generated=("$here/recov1/recommender.pb.go" "$here/recov1/recommender_grpc.pb.go")
-stale=false
-for file in "${generated[@]}"; do
-  [[ ! -f "$file" || "$proto_root/reco/v1/recommender.proto" -nt "$file" ]] && stale=true
-done
-if $stale || [[ "${1:-}" == "--regenerate" ]]; then
-  if command -v protoc >/dev/null && command -v protoc-gen-go >/dev/null && command -v protoc-gen-go-grpc >/dev/null; then
-    include_args=(-I "$proto_root")
-    [[ -d /usr/include/google/protobuf ]] && include_args+=(-I /usr/include)
-    protoc "${include_args[@]}" \
-      --go_out="$here" --go_opt=module="$module" \
-      --go-grpc_out="$here" --go-grpc_opt=module="$module" \
-      reco/v1/recommender.proto
-    echo "regenerated $here/recov1 ($(protoc --version), $(protoc-gen-go --version))"
-  elif $stale; then
-    echo "build.sh: recov1/ is older than recommender.proto and protoc/protoc-gen-go/protoc-gen-go-grpc are missing" >&2
-    echo "          (Debian: apt-get install protobuf-compiler protoc-gen-go protoc-gen-go-grpc)" >&2
-    exit 3
-  fi
+# The generated code is committed (users can `go build` without protoc). When the generators are
+# installed, regenerate into a scratch directory and update recov1/ only if the output differs, so that
+# a changed API never builds against stale stubs. (Compared by content, not mtime: a fresh clone gives
+# the .proto and recov1/ arbitrary relative mtimes.)
+generated_files=(recommender.pb.go recommender_grpc.pb.go)
+if command -v protoc >/dev/null && command -v protoc-gen-go >/dev/null && command -v protoc-gen-go-grpc >/dev/null; then
+  regenerated="$(mktemp -d)"
+  include_args=(-I "$proto_root")
+  [[ -d /usr/include/google/protobuf ]] && include_args+=(-I /usr/include)
+  protoc "${include_args[@]}" \
+    --go_out="$regenerated" --go_opt=module="$module" \
+    --go-grpc_out="$regenerated" --go-grpc_opt=module="$module" \
+    reco/v1/recommender.proto
+  mkdir -p "$here/recov1"
+  for file in "${generated_files[@]}"; do
+    if ! cmp -s "$regenerated/recov1/$file" "$here/recov1/$file"; then
+      cp "$regenerated/recov1/$file" "$here/recov1/$file"
+      echo "updated recov1/$file ($(protoc --version), $(protoc-gen-go --version))"
+    fi
+  done
+  rm -rf "$regenerated"
+else
+  for file in "${generated_files[@]}"; do
+    if [[ ! -f "$here/recov1/$file" ]]; then
+      echo "build.sh: recov1/$file is missing and protoc/protoc-gen-go/protoc-gen-go-grpc are not installed" >&2
+      echo "          (Debian: apt-get install protobuf-compiler protoc-gen-go protoc-gen-go-grpc)" >&2
+      exit 3
+    fi
+  done
+  echo "build.sh: protoc or its Go plugins are missing; building the committed recov1/ unchecked" >&2
 fi
 
 # Skip the build when the binary is newer than every source.
