@@ -415,74 +415,14 @@ public final class SyntheticInteractions {
             rowsPerUser = rowsPerUser(params);
         }
 
-        /**
-         * One row per user, the rest shared by log-normal activity with water-filling at the cap, then
-         * cumulative rounding so the shares sum exactly to the target.
-         */
+        /** One row per user at least, the rest shared by log-normal activity. */
         static int[] rowsPerUser(Params p) {
-            int users = p.users();
-            int capExtra = p.maxRowsPerUser() - 1;
-            long remaining = p.interactions() - users;
             SplitMix64 rng = SplitMix64.forStream(p.seed(), STREAM_ACTIVITY);
-            double[] activity = new double[users];
-            for (int u = 0; u < users; u++) {
+            double[] activity = new double[p.users()];
+            for (int u = 0; u < activity.length; u++) {
                 activity[u] = StrictMath.exp(p.activitySigma() * rng.nextGaussian());
             }
-            int[] rows = new int[users];
-            Arrays.fill(rows, 1);
-            boolean[] capped = new boolean[users];
-            double uncappedActivity = 0;
-            for (double a : activity) {
-                uncappedActivity += a;
-            }
-            boolean changed = true;
-            while (changed && remaining > 0) {
-                changed = false;
-                double scale = remaining / uncappedActivity;
-                for (int u = 0; u < users; u++) {
-                    if (!capped[u] && activity[u] * scale > capExtra) {
-                        capped[u] = true;
-                        rows[u] += capExtra;
-                        remaining -= capExtra;
-                        uncappedActivity -= activity[u];
-                        changed = true;
-                    }
-                }
-                if (uncappedActivity <= 0) {
-                    break;
-                }
-            }
-            if (remaining > 0) {
-                double scale = remaining / uncappedActivity;
-                double cumulative = 0;
-                long assigned = 0;
-                int lastUncapped = -1;
-                for (int u = 0; u < users; u++) {
-                    if (!capped[u]) {
-                        lastUncapped = u;
-                    }
-                }
-                for (int u = 0; u < users; u++) {
-                    if (capped[u]) {
-                        continue;
-                    }
-                    cumulative += activity[u] * scale;
-                    long upTo = u == lastUncapped ? remaining : Math.min(remaining, Math.round(cumulative));
-                    long share = Math.max(0, upTo - assigned);
-                    rows[u] += (int) Math.min(share, capExtra);
-                    assigned += Math.min(share, capExtra);
-                }
-                // Rounding can only leave a few rows over (at most one per capped-out user): give
-                // them to users with room, in user order, so the total stays exact.
-                long left = remaining - assigned;
-                for (int u = 0; u < users && left > 0; u++) {
-                    int room = capExtra + 1 - rows[u];
-                    int add = (int) Math.min(room, left);
-                    rows[u] += add;
-                    left -= add;
-                }
-            }
-            return rows;
+            return ActivityShares.allocate(activity, p.interactions(), 1, p.maxRowsPerUser());
         }
 
         void run(RowSink sink, Progress progress) {
@@ -595,6 +535,11 @@ public final class SyntheticInteractions {
 
         int[] rowsPerUser() {
             return rowsPerUser;
+        }
+
+        /** The latent cluster of {@code item} (tests check that users' rows concentrate in their clusters). */
+        int clusterOfItem(int item) {
+            return clusterOfItem[item];
         }
     }
 }
