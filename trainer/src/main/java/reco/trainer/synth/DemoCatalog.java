@@ -699,7 +699,7 @@ public final class DemoCatalog {
         return titles[item];
     }
 
-    /** Genres of movie {@code item} in alphabetical order (as in movies.csv). */
+    /** Genres of movie {@code item} in alphabetical order (as in movies.csv); unmodifiable. */
     public List<String> genres(int item) {
         List<String> names = new ArrayList<>(3);
         for (int g : GENRES_BY_NAME) {
@@ -707,7 +707,7 @@ public final class DemoCatalog {
                 names.add(DemoVocabulary.GENRES.get(g).name());
             }
         }
-        return names;
+        return List.copyOf(names);
     }
 
     /** Number of ratings of movie {@code item}. */
