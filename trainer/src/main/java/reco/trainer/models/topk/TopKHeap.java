@@ -96,7 +96,7 @@ public final class TopKHeap {
     }
 
     /** Float bits remapped so that signed int order equals float order (negative floats included). */
-    static int sortableBits(float score) {
+    public static int sortableBits(float score) {
         int bits = Float.floatToIntBits(score);
         return bits ^ ((bits >> 31) & 0x7fffffff);
     }

@@ -9,26 +9,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import reco.model.Neighborhoods;
 import reco.trainer.math.CsrMatrix;
+import reco.trainer.models.SyntheticInteractions;
 import reco.trainer.progress.Progress;
 
 class ItemKnnTest {
-    /** Random user x item matrix with skewed item popularity, some empty items and users, some binary values. */
     static CsrMatrix randomMatrix(int users, int items, int entries, long seed, boolean binary) {
-        Random random = new Random(seed);
-        int[] r = new int[entries];
-        int[] c = new int[entries];
-        float[] v = new float[entries];
-        for (int k = 0; k < entries; k++) {
-            r[k] = random.nextInt(users);
-            double u = random.nextDouble();
-            c[k] = (int) (items * u * u); // skew towards low ids
-            v[k] = binary ? 1f : 0.25f + random.nextInt(20) * 0.25f;
-        }
-        return CsrMatrix.fromCoordinates(users, items, r, c, v, entries, false);
+        return SyntheticInteractions.skewed(users, items, entries, seed, binary);
     }
 
     /** Dense brute force with the documented contract: float score, positive only, ties by lower index. */
