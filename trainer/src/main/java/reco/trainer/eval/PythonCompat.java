@@ -273,7 +273,7 @@ final class PythonCompat {
 
     // ---- log2 ----
 
-    private static final MathContext LOG_PRECISION = new MathContext(60);
+    private static final MathContext LOG_PRECISION = new MathContext(40);
     private static final BigDecimal LN2 = lnOfMantissa(new BigDecimal(2));
     private static double[] log2Table = new double[0];
 
@@ -320,7 +320,7 @@ final class PythonCompat {
         BigDecimal z2 = z.multiply(z, LOG_PRECISION);
         BigDecimal power = z;
         BigDecimal sum = BigDecimal.ZERO;
-        BigDecimal epsilon = BigDecimal.ONE.movePointLeft(70);
+        BigDecimal epsilon = BigDecimal.ONE.movePointLeft(48);
         for (int k = 1; power.compareTo(epsilon) > 0; k += 2) {
             sum = sum.add(power.divide(new BigDecimal(k), LOG_PRECISION), LOG_PRECISION);
             power = power.multiply(z2, LOG_PRECISION);

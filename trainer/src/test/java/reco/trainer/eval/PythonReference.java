@@ -71,6 +71,15 @@ final class PythonReference {
         return out;
     }
 
+    /** Runs {@code python3 -c code} and fails unless it exits 0. */
+    static Output runPython(String code) throws IOException {
+        Output out = run(List.of("python3", "-c", code));
+        if (out.exitCode != 0) {
+            throw new AssertionError("python3 exited " + out.exitCode + ": " + out.stderr);
+        }
+        return out;
+    }
+
     private static Output run(List<String> command) throws IOException {
         Path stdout = Files.createTempFile("reco-py-out", ".txt");
         Path stderr = Files.createTempFile("reco-py-err", ".txt");
