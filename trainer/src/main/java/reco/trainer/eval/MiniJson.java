@@ -146,7 +146,7 @@ final class MiniJson {
             pos++;
         }
         int digits = pos;
-        while (pos < text.length() && Character.isDigit(text.charAt(pos)) && text.charAt(pos) < 0x80) {
+        while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
             pos++;
         }
         if (pos == digits || (text.charAt(digits) == '0' && pos - digits > 1)) {

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -208,10 +207,9 @@ class HoldoutSplitTest {
         SplitResult split = HoldoutSplit.split(write("ratings.csv", RATINGS), Optional.empty());
         assertEquals(List.of("9", "10"), List.copyOf(split.testByUser().keySet()));
         assertEquals(List.of("2", "1"), split.testByUser().get("10"));
-        assertEquals("10,9,3,4,5,6,7".replace("10,", ""), String.join(",", split.trainByUser().get("9")));
+        assertEquals("9,3,4,5,6,7", String.join(",", split.trainByUser().get("9")));
         assertEquals(List.of("10", "9", "2"), List.copyOf(split.trainByUser().keySet()));
         assertEquals(19, split.trainByUser().values().stream().mapToInt(List::size).sum());
-        assertEquals("2", split.trainByUser().keySet().stream().skip(2).collect(Collectors.joining()));
     }
 
     private Path write(String name, String content) throws IOException {
