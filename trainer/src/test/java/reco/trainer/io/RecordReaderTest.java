@@ -103,7 +103,7 @@ class RecordReaderTest {
         Random random = new Random(7);
         byte[] pool = {0x41, (byte) 0x80, (byte) 0xBF, (byte) 0xC2, (byte) 0xC0, (byte) 0xDF, (byte) 0xE0, (byte) 0xA0,
             (byte) 0xED, (byte) 0x9F, (byte) 0xEF, (byte) 0xF0, (byte) 0x90, (byte) 0xF4, (byte) 0x8F, (byte) 0xF5};
-        for (int trial = 0; trial < 200_000; trial++) {
+        for (int trial = 0; trial < 50_000; trial++) {
             byte[] bytes = new byte[1 + random.nextInt(6)];
             for (int i = 0; i < bytes.length; i++) {
                 bytes[i] = random.nextBoolean() ? pool[random.nextInt(pool.length)] : (byte) random.nextInt(256);
