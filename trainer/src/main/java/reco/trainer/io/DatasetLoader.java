@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import reco.trainer.data.Interactions;
 import reco.trainer.data.ItemMetadata;
+import reco.trainer.progress.Progress;
 
 /**
  * The trainer's single entry point for input: resolves a MovieLens directory into its files, reads
@@ -30,13 +31,22 @@ public final class DatasetLoader {
      * @throws IOException an I/O failure while reading
      */
     public static Dataset load(LoadRequest request) throws IOException {
+        return load(request, Progress.Factory.NONE);
+    }
+
+    /**
+     * As {@link #load(LoadRequest)}, reporting the interactions file's progress in bytes to
+     * {@code progress} (one phase named {@code read FILENAME}).
+     */
+    public static Dataset load(LoadRequest request, Progress.Factory progress) throws IOException {
         Resolved files = resolve(request);
         Interactions interactions = new Interactions();
         ItemMetadata metadata = new ItemMetadata(interactions.items);
         DelimitedOptions options = request.delimited();
         List<ReadReport> reports = new ArrayList<>();
 
-        reports.add(InteractionsReader.read(files.interactions, files.format, options, request.strict(), interactions));
+        reports.add(InteractionsReader.read(files.interactions, files.format, options, request.strict(), interactions,
+                progress));
         int interactedItems = interactions.itemCount();
         if (files.items != null) {
             ItemsReader.read(files.items, files.format, options, request.strict(), metadata, reports);

@@ -3,12 +3,17 @@ package reco.trainer.io;
 import static reco.trainer.io.DelimitedOptions.ABSENT;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import reco.trainer.data.Interactions;
+import reco.trainer.progress.Progress;
 import reco.trainer.io.DelimitedOptions.InteractionColumns;
 
 /** Reads (user, item[, weight][, timestamp]) rows into {@link Interactions}. */
 public final class InteractionsReader {
+    /** Progress is updated every 2^16 rows: often enough for a bar, rare enough to cost nothing. */
+    private static final long PROGRESS_ROW_MASK = (1 << 16) - 1;
+
     private InteractionsReader() {}
 
     /**
@@ -21,20 +26,27 @@ public final class InteractionsReader {
      */
     public static ReadReport read(Path path, InputFormat format, DelimitedOptions options, boolean strict,
             Interactions target) throws IOException {
+        return read(path, format, options, strict, target, Progress.Factory.NONE);
+    }
+
+    /** As {@link #read(Path, InputFormat, DelimitedOptions, boolean, Interactions)}, showing progress in bytes. */
+    public static ReadReport read(Path path, InputFormat format, DelimitedOptions options, boolean strict,
+            Interactions target, Progress.Factory progress) throws IOException {
         if (format == InputFormat.AUTO) {
             format = InputFormat.detect(path, InputKind.INTERACTIONS, FirstLine.of(path));
         }
         return switch (format) {
-            case MOVIELENS -> readMovieLens(path, strict, target);
+            case MOVIELENS -> readMovieLens(path, strict, target, progress);
             case ML100K -> {
                 DelimitedOptions ml100k = DelimitedOptions.DEFAULT.withHeader(HeaderMode.NO);
-                yield readDelimited(path, InputFormat.ML100K, ml100k, strict, target);
+                yield readDelimited(path, InputFormat.ML100K, ml100k, strict, target, progress);
             }
-            default -> readDelimited(path, InputFormat.DELIMITED, options, strict, target);
+            default -> readDelimited(path, InputFormat.DELIMITED, options, strict, target, progress);
         };
     }
 
-    private static ReadReport readMovieLens(Path path, boolean strict, Interactions target) throws IOException {
+    private static ReadReport readMovieLens(Path path, boolean strict, Interactions target, Progress.Factory progress)
+            throws IOException {
         ReadReport.Builder report = new ReadReport.Builder(path, InputKind.INTERACTIONS, InputFormat.MOVIELENS, strict);
         try (RecordReader reader = RecordReader.open(path, ',', true, false)) {
             if (!reader.next()) {
@@ -51,12 +63,12 @@ public final class InteractionsReader {
                 throw new InputException(path, "no data rows after the header");
             }
             InteractionColumns columns = new InteractionColumns(at[0], at[1], at[2], at[3]);
-            return readRows(reader, report, columns, width, new String[] {"rating", "timestamp"}, target);
+            return readRows(reader, report, columns, width, new String[] {"rating", "timestamp"}, target, progress);
         }
     }
 
     private static ReadReport readDelimited(Path path, InputFormat format, DelimitedOptions options, boolean strict,
-            Interactions target) throws IOException {
+            Interactions target, Progress.Factory progress) throws IOException {
         ReadReport.Builder report = new ReadReport.Builder(path, InputKind.INTERACTIONS, format, strict);
         InteractionColumns columns = options.interactionColumns();
         try (RecordReader reader = RecordReader.open(path, options.delimiter(), options.quoted(), false)) {
@@ -75,12 +87,13 @@ public final class InteractionsReader {
                     throw new InputException(path, "no data rows after the header");
                 }
             }
-            return readRows(reader, report, columns, width, new String[] {"weight", "timestamp"}, target);
+            return readRows(reader, report, columns, width, new String[] {"weight", "timestamp"}, target, progress);
         }
     }
 
     private static ReadReport readRows(RecordReader reader, ReadReport.Builder report, InteractionColumns columns,
-            int width, String[] optionalNames, Interactions target) throws IOException {
+            int width, String[] optionalNames, Interactions target, Progress.Factory progressFactory)
+            throws IOException {
         int userColumn = columns.user();
         int itemColumn = columns.item();
         int weightColumn = columns.weight() < width ? columns.weight() : ABSENT;
@@ -94,34 +107,43 @@ public final class InteractionsReader {
         IdInterner users = new IdInterner(target.users);
         IdInterner items = new IdInterner(target.items);
         int firstRow = target.size();
-        do {
-            report.read();
-            String problem = reader.problem();
-            if (problem == null && reader.fieldCount() != width) {
-                problem = "expected " + width + " fields, got " + reader.fieldCount();
-            }
-            float weight = Float.NaN;
-            long timestamp = 0;
-            if (problem == null) {
-                if (reader.isEmpty(userColumn)) {
-                    problem = "empty user id";
-                } else if (reader.isEmpty(itemColumn)) {
-                    problem = "empty item id";
-                } else if (weightColumn != ABSENT
-                        && !Float.isFinite(weight = reader.parseFloat(weightColumn))) {
-                    problem = "bad " + optionalNames[0] + " " + ReaderSupport.quote(reader, weightColumn);
-                } else if (timestampColumn != ABSENT
-                        && (timestamp = ReaderSupport.timestamp(reader, timestampColumn)) == Long.MIN_VALUE) {
-                    problem = "bad " + optionalNames[1] + " " + ReaderSupport.quote(reader, timestampColumn);
+        try (Progress progress = progressFactory.start("read " + reader.path().getFileName(),
+                Files.size(reader.path()))) {
+            long reportedBytes = 0;
+            do {
+                report.read();
+                if ((report.rowsRead() & PROGRESS_ROW_MASK) == 0 && reader.bytesRead() > reportedBytes) {
+                    progress.step(reader.bytesRead() - reportedBytes);
+                    reportedBytes = reader.bytesRead();
                 }
-            }
-            if (problem != null) {
-                report.malformed(reader.line(), problem);
-                continue;
-            }
-            target.add(users.intern(reader, userColumn), items.intern(reader, itemColumn), weight, timestamp);
-            report.kept();
-        } while (reader.next());
+                String problem = reader.problem();
+                if (problem == null && reader.fieldCount() != width) {
+                    problem = "expected " + width + " fields, got " + reader.fieldCount();
+                }
+                float weight = Float.NaN;
+                long timestamp = 0;
+                if (problem == null) {
+                    if (reader.isEmpty(userColumn)) {
+                        problem = "empty user id";
+                    } else if (reader.isEmpty(itemColumn)) {
+                        problem = "empty item id";
+                    } else if (weightColumn != ABSENT
+                            && !Float.isFinite(weight = reader.parseFloat(weightColumn))) {
+                        problem = "bad " + optionalNames[0] + " " + ReaderSupport.quote(reader, weightColumn);
+                    } else if (timestampColumn != ABSENT
+                            && (timestamp = ReaderSupport.timestamp(reader, timestampColumn)) == Long.MIN_VALUE) {
+                        problem = "bad " + optionalNames[1] + " " + ReaderSupport.quote(reader, timestampColumn);
+                    }
+                }
+                if (problem != null) {
+                    report.malformed(reader.line(), problem);
+                    continue;
+                }
+                target.add(users.intern(reader, userColumn), items.intern(reader, itemColumn), weight, timestamp);
+                report.kept();
+            } while (reader.next());
+            progress.step(reader.bytesRead() - reportedBytes);
+        }
         report.blankLines(reader.blankLines());
         report.requireRows();
         report.duplicates(countRepeatedPairs(target, firstRow));

@@ -505,6 +505,11 @@ final class RecordReader implements Closeable {
         return ends[field] - starts[field];
     }
 
+    /** Bytes read from the file so far (parsing lags behind by at most one block). */
+    long bytesRead() {
+        return bytesRead;
+    }
+
     /** The file's size and CRC32C; valid once {@link #next()} has returned false. */
     FileFingerprint fingerprint() {
         return new FileFingerprint(path, bytesRead, FileFingerprint.hex(crc.getValue()));

@@ -84,6 +84,36 @@ class DatasetLoaderTest {
     }
 
     @Test
+    void reportsReadingProgressInBytes() throws IOException {
+        StringBuilder rows = new StringBuilder();
+        for (int r = 0; r < 200_000; r++) {
+            rows.append('u').append(r % 977).append("\ti").append(r % 313).append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("big.tsv"), rows);
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong total = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicInteger steps = new java.util.concurrent.atomic.AtomicInteger();
+        reco.trainer.progress.Progress.Factory factory = (phase, units) -> {
+            assertEquals("read big.tsv", phase);
+            total.set(units);
+            return new reco.trainer.progress.Progress() {
+                @Override public void step(long n) {
+                    done.addAndGet(n);
+                    steps.incrementAndGet();
+                }
+                @Override public void close() {}
+            };
+        };
+        Dataset data = DatasetLoader.load(LoadRequest.of(file), factory);
+        assertEquals(200_000, data.interactions().size());
+        assertEquals(Files.size(file), total.get());
+        assertEquals(Files.size(file), done.get());
+        assertTrue(steps.get() >= 2, "steps: " + steps.get());
+        // 977 and 313 are coprime, so all 200,000 (u, i) pairs differ (Chinese remainder theorem).
+        assertEquals(0, data.reports().getFirst().duplicates());
+    }
+
+    @Test
     void formatAndHeaderNamesParseForTheCli() {
         assertEquals(InputFormat.ML100K, InputFormat.parse("ML100K"));
         assertEquals(InputFormat.DELIMITED, InputFormat.parse("tsv"));
