@@ -10,7 +10,9 @@ import java.nio.file.Path;
  * prints it as is and exits non-zero.
  */
 public final class InputException extends IOException {
-    private final Path path;
+    private static final long serialVersionUID = 1L;
+
+    private final transient Path path;
     private final long line;
 
     /** A problem with a whole file (missing, empty, unusable header). */

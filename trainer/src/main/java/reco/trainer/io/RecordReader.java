@@ -164,6 +164,7 @@ final class RecordReader implements Closeable {
         return true;
     }
 
+    @SuppressWarnings("fallthrough") // FIELD_START hands a non-quote byte on to UNQUOTED
     private boolean scanQuoted() throws IOException {
         final byte d = delimiter;
         int start = pos;
