@@ -13,8 +13,8 @@
  * throws {@link reco.trainer.io.InputException}. A missing or empty file, or a layout that cannot
  * fit, always throws it, with a one-line message for the user.
  *
- * <p>Speed: records are split on bytes ({@link reco.trainer.io.RecordReader}, no regex, no
+ * <p>Speed: records are split on bytes ({@code RecordReader}, no regex, no
  * per-line strings), numbers parsed in place, and ids interned by their bytes
- * ({@link reco.trainer.io.IdInterner}), so a String is made only for an id seen for the first time.
+ * ({@code IdInterner}), so a String is made only for an id seen for the first time.
  */
 package reco.trainer.io;
