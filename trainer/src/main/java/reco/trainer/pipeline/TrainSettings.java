@@ -1,0 +1,134 @@
+package reco.trainer.pipeline;
+
+import reco.model.ModelKind;
+import reco.trainer.data.TrainingData;
+import reco.trainer.models.content.ContentFeatureParams;
+import reco.trainer.models.content.ContentNeighborParams;
+import reco.trainer.models.ease.Ease;
+import reco.trainer.models.knn.ItemKnn;
+import reco.trainer.models.popularity.PopularityParams;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything a training run needs besides the data. {@link #defaults()} is what `reco train` uses
+ * when no flag says otherwise.
+ *
+ * @param minWeight interactions with weight >= minWeight are positives; lower ones are only "seen"
+ *                  ({@code Float.NEGATIVE_INFINITY}: every interaction is positive)
+ * @param models models to train; popularity is always trained (it serves unknown users)
+ * @param defaultModel model used when a request names none; null picks the best trained one
+ * @param hybridWeights hybrid blend weights per component (only trained components are used)
+ * @param profileHalfLifeDays age at which a past interaction counts half in a content profile
+ * @param keepGenerations how many generations to keep in the model directory
+ */
+public record TrainSettings(
+        float minWeight,
+        TrainingData.Duplicates duplicates,
+        TrainingData.Strength strength,
+        Set<ModelKind> models,
+        ModelKind defaultModel,
+        PopularityParams popularity,
+        ContentFeatureParams contentFeatures,
+        ContentNeighborParams contentNeighbors,
+        ItemKnn.Parameters itemKnn,
+        Ease.Parameters ease,
+        Map<ModelKind, Double> hybridWeights,
+        double profileHalfLifeDays,
+        int keepGenerations,
+        long seed) {
+
+    public static final int DEFAULT_KEEP_GENERATIONS = 3;
+    public static final double DEFAULT_PROFILE_HALF_LIFE_DAYS = 180;
+
+    public TrainSettings {
+        if (Float.isNaN(minWeight)) {
+            throw new IllegalArgumentException("min-weight must be a number");
+        }
+        if (keepGenerations < 1 || keepGenerations > 1000) {
+            throw new IllegalArgumentException("keep must be in [1, 1000], got " + keepGenerations);
+        }
+        if (!(profileHalfLifeDays > 0) || profileHalfLifeDays > 36_500) {
+            throw new IllegalArgumentException("profile-half-life-days must be in (0, 36500], got " + profileHalfLifeDays);
+        }
+        models = models.isEmpty() ? EnumSet.noneOf(ModelKind.class) : EnumSet.copyOf(models);
+        models.add(ModelKind.POPULARITY);
+        hybridWeights = Map.copyOf(hybridWeights);
+        for (Map.Entry<ModelKind, Double> e : hybridWeights.entrySet()) {
+            if (e.getKey() == ModelKind.HYBRID || e.getKey() == ModelKind.POPULARITY || !(e.getValue() >= 0)) {
+                throw new IllegalArgumentException("hybrid weight for " + e.getKey() + " must be >= 0 and name a base model");
+            }
+        }
+    }
+
+    public static TrainSettings defaults() {
+        return new TrainSettings(Float.NEGATIVE_INFINITY, TrainingData.Duplicates.LATEST, TrainingData.Strength.LINEAR,
+                EnumSet.of(ModelKind.POPULARITY, ModelKind.CONTENT, ModelKind.ITEM_KNN, ModelKind.HYBRID),
+                null, PopularityParams.defaults(), ContentFeatureParams.defaults(), ContentNeighborParams.defaults(),
+                ItemKnn.Parameters.defaults(), Ease.Parameters.defaults(),
+                Map.of(ModelKind.ITEM_KNN, 1.0, ModelKind.EASE, 1.0, ModelKind.ALS, 1.0, ModelKind.CONTENT, 0.2),
+                DEFAULT_PROFILE_HALF_LIFE_DAYS, DEFAULT_KEEP_GENERATIONS, 42L);
+    }
+
+    public TrainSettings withMinWeight(float v) {
+        return new TrainSettings(v, duplicates, strength, models, defaultModel, popularity, contentFeatures,
+                contentNeighbors, itemKnn, ease, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
+    }
+
+    public TrainSettings withModels(Set<ModelKind> v) {
+        return new TrainSettings(minWeight, duplicates, strength, v, defaultModel, popularity, contentFeatures,
+                contentNeighbors, itemKnn, ease, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
+    }
+
+    public TrainSettings withDefaultModel(ModelKind v) {
+        return new TrainSettings(minWeight, duplicates, strength, models, v, popularity, contentFeatures,
+                contentNeighbors, itemKnn, ease, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
+    }
+
+    public TrainSettings withStrength(TrainingData.Strength v) {
+        return new TrainSettings(minWeight, duplicates, v, models, defaultModel, popularity, contentFeatures,
+                contentNeighbors, itemKnn, ease, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
+    }
+
+    public TrainSettings withDuplicates(TrainingData.Duplicates v) {
+        return new TrainSettings(minWeight, v, strength, models, defaultModel, popularity, contentFeatures,
+                contentNeighbors, itemKnn, ease, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
+    }
+
+    public TrainSettings withKeepGenerations(int v) {
+        return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, popularity, contentFeatures,
+                contentNeighbors, itemKnn, ease, hybridWeights, profileHalfLifeDays, v, seed);
+    }
+
+    public TrainSettings withHybridWeights(Map<ModelKind, Double> v) {
+        return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, popularity, contentFeatures,
+                contentNeighbors, itemKnn, ease, v, profileHalfLifeDays, keepGenerations, seed);
+    }
+
+    public TrainSettings withContent(ContentFeatureParams features, ContentNeighborParams neighbors) {
+        return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, popularity, features,
+                neighbors, itemKnn, ease, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
+    }
+
+    public TrainSettings withItemKnn(ItemKnn.Parameters v) {
+        return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, popularity, contentFeatures,
+                contentNeighbors, v, ease, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
+    }
+
+    public TrainSettings withEase(Ease.Parameters v) {
+        return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, popularity, contentFeatures,
+                contentNeighbors, itemKnn, v, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
+    }
+
+    public TrainSettings withPopularity(PopularityParams v) {
+        return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, v, contentFeatures,
+                contentNeighbors, itemKnn, ease, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
+    }
+
+    public TrainSettings withProfileHalfLifeDays(double v) {
+        return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, popularity, contentFeatures,
+                contentNeighbors, itemKnn, ease, hybridWeights, v, keepGenerations, seed);
+    }
+}

@@ -1,0 +1,210 @@
+package reco.trainer.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import reco.model.ModelKind;
+import reco.model.Neighborhoods;
+import reco.model.generation.Manifest;
+import reco.trainer.data.Interactions;
+import reco.trainer.data.ItemMetadata;
+import reco.trainer.data.TrainingData;
+import reco.trainer.generation.GenerationBuilder;
+import reco.trainer.io.Dataset;
+import reco.trainer.io.ReadReport;
+import reco.trainer.models.content.ContentNeighbors;
+import reco.trainer.models.content.ContentVectorizer;
+import reco.trainer.models.content.ContentVectors;
+import reco.trainer.models.ease.Ease;
+import reco.trainer.models.knn.ItemKnn;
+import reco.trainer.models.popularity.PopularityModel;
+import reco.trainer.models.popularity.PopularityTrainer;
+import reco.trainer.progress.Progress;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One training run: prepares the data, fits the requested models and publishes them as a new
+ * generation. `reco train`, `reco demo` and `reco eval` all go through here, so what is evaluated
+ * is what is served.
+ */
+public final class Trainer {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What a run produced. */
+    public record Result(Path generation, String generationId, Manifest.Counts counts, ModelKind defaultModel,
+                         PhaseTimer timings) {}
+
+    private final TrainSettings settings;
+    private final Progress.Factory progress;
+    private final PrintStream log;
+
+    public Trainer(TrainSettings settings, Progress.Factory progress, PrintStream log) {
+        this.settings = settings;
+        this.progress = progress;
+        this.log = log;
+    }
+
+    public Result train(Dataset dataset, Path modelRoot) throws IOException {
+        PhaseTimer timer = new PhaseTimer();
+        Interactions in = dataset.interactions();
+        ItemMetadata metadata = dataset.metadata();
+        TrainingData data = timer.timeUnchecked("prepare interactions",
+                () -> TrainingData.build(in, settings.minWeight(), settings.duplicates(), settings.strength()));
+        log.printf("data: %,d users, %,d items, %,d interactions (%,d distinct pairs, %,d positives)%n",
+                data.users, data.items, in.size(), data.pairs, data.positiveCount());
+        if (data.positiveCount() == 0) {
+            throw new IllegalArgumentException("no positive interactions: every weight is below --min-weight "
+                    + settings.minWeight());
+        }
+
+        PopularityModel popularity = timer.timeUnchecked("popularity",
+                () -> PopularityTrainer.train(in, settings.minWeight(), settings.popularity()));
+
+        Map<ModelKind, Neighborhoods> neighborModels = new EnumMap<>(ModelKind.class);
+        Map<ModelKind, Map<String, Object>> params = new EnumMap<>(ModelKind.class);
+        params.put(ModelKind.POPULARITY, toMap(settings.popularity()));
+
+        boolean hasContent = hasContent(metadata, data.items);
+        if (settings.models().contains(ModelKind.CONTENT)) {
+            if (hasContent) {
+                ContentVectors vectors = timer.timeUnchecked("content vectors",
+                        () -> ContentVectorizer.vectorize(metadata, data.items, settings.contentFeatures()));
+                neighborModels.put(ModelKind.CONTENT, timer.timeUnchecked("content neighbours",
+                        () -> ContentNeighbors.compute(vectors, settings.contentNeighbors(), progress)));
+                Map<String, Object> p = new LinkedHashMap<>(toMap(settings.contentFeatures()));
+                p.putAll(toMap(settings.contentNeighbors()));
+                p.put("features", vectors.featureCount());
+                params.put(ModelKind.CONTENT, p);
+            } else {
+                log.println("content: skipped (no item metadata: pass --items and/or --tags)");
+            }
+        }
+        if (settings.models().contains(ModelKind.ITEM_KNN)) {
+            neighborModels.put(ModelKind.ITEM_KNN, timer.timeUnchecked("item-knn",
+                    () -> ItemKnn.compute(data.positives, settings.itemKnn(), progress)));
+            params.put(ModelKind.ITEM_KNN, toMap(settings.itemKnn()));
+        }
+        if (settings.models().contains(ModelKind.EASE)) {
+            neighborModels.put(ModelKind.EASE, timer.timeUnchecked("ease",
+                    () -> Ease.fit(data.positives, settings.ease(), progress)));
+            params.put(ModelKind.EASE, toMap(settings.ease()));
+        }
+
+        Map<ModelKind, Double> hybrid = new EnumMap<>(ModelKind.class);
+        if (settings.models().contains(ModelKind.HYBRID)) {
+            for (Map.Entry<ModelKind, Double> e : settings.hybridWeights().entrySet()) {
+                if (e.getValue() > 0 && neighborModels.containsKey(e.getKey())) {
+                    hybrid.put(e.getKey(), e.getValue());
+                }
+            }
+            if (hybrid.size() < 2) {
+                log.println("hybrid: skipped (needs two trained components, has " + hybrid.keySet() + ")");
+                hybrid.clear();
+            }
+        }
+        ModelKind defaultModel = chooseDefault(neighborModels.keySet(), !hybrid.isEmpty());
+
+        Path published = timer.time("write generation", () -> {
+            try (GenerationBuilder b = GenerationBuilder.begin(modelRoot)) {
+                b.writeIds(in.users.ids(), in.items.ids());
+                if (hasContent) {
+                    b.writeCatalog(metadata);
+                }
+                b.writeHistories(data);
+                int[] counts = positivesPerItem(data);
+                int[] recent = popularity.recencyRanking();
+                b.writePopularity(popularity.globalRanking(), toFloats(popularity.globalScores(), popularity.globalRanking()),
+                        in.hasTimestamps() ? recent : new int[0],
+                        in.hasTimestamps() ? toFloats(popularity.recencyScores(), recent) : new float[0],
+                        counts, params.get(ModelKind.POPULARITY));
+                for (Map.Entry<ModelKind, Neighborhoods> m : neighborModels.entrySet()) {
+                    b.addNeighborModel(m.getKey(), m.getValue(), params.get(m.getKey()));
+                }
+                if (!hybrid.isEmpty()) {
+                    b.addHybrid(hybrid, Map.of());
+                }
+                for (ReadReport r : dataset.reports()) {
+                    b.input(new Manifest.InputFile(r.kind().name().toLowerCase(), r.path().toString(),
+                            r.format().cliName(), r.fingerprint().sizeBytes(), r.fingerprint().crc32c()));
+                }
+                b.parameter("minWeight", Float.isInfinite(settings.minWeight()) ? null : settings.minWeight());
+                b.parameter("duplicates", settings.duplicates().name().toLowerCase());
+                b.parameter("strength", settings.strength().name().toLowerCase());
+                b.parameter("profileHalfLifeDays", settings.profileHalfLifeDays());
+                b.parameter("seed", settings.seed());
+                Manifest.Counts c = counts(dataset, data);
+                return b.commit(c, defaultModel, settings.keepGenerations());
+            }
+        });
+        Manifest.Counts c = counts(dataset, data);
+        return new Result(published, published.getFileName().toString(), c, defaultModel, timer);
+    }
+
+    private ModelKind chooseDefault(java.util.Set<ModelKind> trained, boolean hybrid) {
+        if (settings.defaultModel() != null) {
+            ModelKind d = settings.defaultModel();
+            if (d != ModelKind.POPULARITY && !trained.contains(d) && !(d == ModelKind.HYBRID && hybrid)) {
+                throw new IllegalArgumentException("default model " + d + " is not among the trained models " + trained);
+            }
+            return d;
+        }
+        if (hybrid) {
+            return ModelKind.HYBRID;
+        }
+        for (ModelKind k : new ModelKind[] {ModelKind.EASE, ModelKind.ALS, ModelKind.ITEM_KNN, ModelKind.CONTENT}) {
+            if (trained.contains(k)) {
+                return k;
+            }
+        }
+        return ModelKind.POPULARITY;
+    }
+
+    private static Manifest.Counts counts(Dataset dataset, TrainingData data) {
+        long malformed = 0;
+        for (ReadReport r : dataset.reports()) {
+            malformed += r.malformed();
+        }
+        long described = 0;
+        for (int i = 0; i < data.items; i++) {
+            if (dataset.metadata().isDescribed(i)) {
+                described++;
+            }
+        }
+        return new Manifest.Counts(data.users, data.items, dataset.interactions().size(), data.positiveCount(),
+                malformed, described);
+    }
+
+    static boolean hasContent(ItemMetadata metadata, int items) {
+        for (int i = 0; i < Math.min(items, metadata.size()); i++) {
+            if (metadata.isDescribed(i) || !metadata.tags(i).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int[] positivesPerItem(TrainingData data) {
+        int[] counts = new int[data.items];
+        for (int k = 0; k < data.positives.nnz(); k++) {
+            counts[data.positives.indices[k]]++;
+        }
+        return counts;
+    }
+
+    private static float[] toFloats(double[] scores, int[] ranking) {
+        float[] out = new float[ranking.length];
+        for (int r = 0; r < ranking.length; r++) {
+            out[r] = (float) scores[ranking[r]];
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> toMap(Object parameters) {
+        return JSON.convertValue(parameters, LinkedHashMap.class);
+    }
+}
