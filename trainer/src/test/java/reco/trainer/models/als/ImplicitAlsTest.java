@@ -131,8 +131,8 @@ class ImplicitAlsTest {
 
     @Test
     void resultsAreBitIdenticalAcrossThreadCountsAndRunsAndDependOnTheSeed() {
-        CsrMatrix m = SyntheticImplicitData.zipf(1500, 400, 20000, 1.0, 5); // several row chunks
-        AlsParameters p = small().withFactors(16).withIterations(3);
+        CsrMatrix m = SyntheticImplicitData.zipf(700, 300, 8000, 1.0, 5); // several row chunks
+        AlsParameters p = small().withFactors(12).withIterations(3);
         AlsFactors one = new ImplicitAls(p.withThreads(1)).fit(m);
         AlsFactors two = new ImplicitAls(p.withThreads(2)).fit(m);
         AlsFactors three = new ImplicitAls(p.withThreads(3)).fit(m);
