@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * carries the Gram matrix of its rows (d x d), which fold-in needs and which is costly to recompute
  * on a large catalogue at server start.
  */
-public final class EmbeddingMatrix {
+public final class EmbeddingMatrix implements reco.model.vectors.FloatRows {
     private final MemorySegment vectors;
     private final MemorySegment gram;
     private final int rows;
@@ -61,12 +61,12 @@ public final class EmbeddingMatrix {
         return new EmbeddingMatrix(vectors, gram.count() == 0 ? null : gram.segment(), (int) rows, (int) dims);
     }
 
-    public int rows() { return rows; }
-    public int dimensions() { return dimensions; }
+    @Override public int rows() { return rows; }
+    @Override public int dimensions() { return dimensions; }
     /** The whole matrix (rows x dimensions floats, little-endian, 64-byte aligned start). */
     public MemorySegment vectors() { return vectors; }
     public float get(int row, int col) { return vectors.getAtIndex(ModelFile.FLOAT, (long) row * dimensions + col); }
-    public void copyRow(int row, float[] dst) {
+    @Override public void copyRow(int row, float[] dst) {
         MemorySegment.copy(vectors, ModelFile.FLOAT, (long) row * dimensions * Float.BYTES, dst, 0, dimensions);
     }
     /** The stored Gram matrix (row-major d x d) or null. */

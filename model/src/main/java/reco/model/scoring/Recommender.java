@@ -45,7 +45,7 @@ public final class Recommender {
     public Recommender(Generation generation, FoldIn foldIn) {
         this.generation = generation;
         this.itemCount = generation.itemCount();
-        this.foldIn = foldIn;
+        this.foldIn = foldIn != null ? foldIn : new EmbeddingFoldIn(generation);
         Object halfLife = generation.manifest().parameters() == null ? null
                 : generation.manifest().parameters().get("profileHalfLifeDays");
         double days = halfLife instanceof Number num ? num.doubleValue() : DEFAULT_PROFILE_HALF_LIFE_DAYS;

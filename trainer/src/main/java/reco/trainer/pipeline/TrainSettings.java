@@ -4,6 +4,7 @@ import reco.model.ModelKind;
 import reco.trainer.data.TrainingData;
 import reco.trainer.models.content.ContentFeatureParams;
 import reco.trainer.models.content.ContentNeighborParams;
+import reco.trainer.models.als.AlsParameters;
 import reco.trainer.models.ease.Ease;
 import reco.trainer.models.knn.ItemKnn;
 import reco.trainer.models.popularity.PopularityParams;
@@ -35,6 +36,7 @@ public record TrainSettings(
         ContentNeighborParams contentNeighbors,
         ItemKnn.Parameters itemKnn,
         Ease.Parameters ease,
+        AlsParameters als,
         Map<ModelKind, Double> hybridWeights,
         double profileHalfLifeDays,
         int keepGenerations,
@@ -67,68 +69,73 @@ public record TrainSettings(
         return new TrainSettings(Float.NEGATIVE_INFINITY, TrainingData.Duplicates.LATEST, TrainingData.Strength.LINEAR,
                 EnumSet.of(ModelKind.POPULARITY, ModelKind.CONTENT, ModelKind.ITEM_KNN, ModelKind.HYBRID),
                 null, PopularityParams.defaults(), ContentFeatureParams.defaults(), ContentNeighborParams.defaults(),
-                ItemKnn.Parameters.defaults(), Ease.Parameters.defaults(),
+                ItemKnn.Parameters.defaults(), Ease.Parameters.defaults(), AlsParameters.defaults(),
                 Map.of(ModelKind.ITEM_KNN, 1.0, ModelKind.EASE, 1.0, ModelKind.ALS, 1.0, ModelKind.CONTENT, 0.2),
                 DEFAULT_PROFILE_HALF_LIFE_DAYS, DEFAULT_KEEP_GENERATIONS, 42L);
     }
 
     public TrainSettings withMinWeight(float v) {
         return new TrainSettings(v, duplicates, strength, models, defaultModel, popularity, contentFeatures,
-                contentNeighbors, itemKnn, ease, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
+                contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withModels(Set<ModelKind> v) {
         return new TrainSettings(minWeight, duplicates, strength, v, defaultModel, popularity, contentFeatures,
-                contentNeighbors, itemKnn, ease, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
+                contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withDefaultModel(ModelKind v) {
         return new TrainSettings(minWeight, duplicates, strength, models, v, popularity, contentFeatures,
-                contentNeighbors, itemKnn, ease, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
+                contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withStrength(TrainingData.Strength v) {
         return new TrainSettings(minWeight, duplicates, v, models, defaultModel, popularity, contentFeatures,
-                contentNeighbors, itemKnn, ease, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
+                contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withDuplicates(TrainingData.Duplicates v) {
         return new TrainSettings(minWeight, v, strength, models, defaultModel, popularity, contentFeatures,
-                contentNeighbors, itemKnn, ease, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
+                contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withKeepGenerations(int v) {
         return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, popularity, contentFeatures,
-                contentNeighbors, itemKnn, ease, hybridWeights, profileHalfLifeDays, v, seed);
+                contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, v, seed);
     }
 
     public TrainSettings withHybridWeights(Map<ModelKind, Double> v) {
         return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, popularity, contentFeatures,
-                contentNeighbors, itemKnn, ease, v, profileHalfLifeDays, keepGenerations, seed);
+                contentNeighbors, itemKnn, ease, als, v, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withContent(ContentFeatureParams features, ContentNeighborParams neighbors) {
         return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, popularity, features,
-                neighbors, itemKnn, ease, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
+                neighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withItemKnn(ItemKnn.Parameters v) {
         return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, popularity, contentFeatures,
-                contentNeighbors, v, ease, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
+                contentNeighbors, v, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withEase(Ease.Parameters v) {
         return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, popularity, contentFeatures,
-                contentNeighbors, itemKnn, v, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
+                contentNeighbors, itemKnn, v, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
+    }
+
+    public TrainSettings withAls(AlsParameters v) {
+        return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, popularity, contentFeatures,
+                contentNeighbors, itemKnn, ease, v, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withPopularity(PopularityParams v) {
         return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, v, contentFeatures,
-                contentNeighbors, itemKnn, ease, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
+                contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withProfileHalfLifeDays(double v) {
         return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, popularity, contentFeatures,
-                contentNeighbors, itemKnn, ease, hybridWeights, v, keepGenerations, seed);
+                contentNeighbors, itemKnn, ease, als, hybridWeights, v, keepGenerations, seed);
     }
 }

@@ -10,6 +10,9 @@ import reco.trainer.data.TrainingData;
 import reco.trainer.generation.GenerationBuilder;
 import reco.trainer.io.Dataset;
 import reco.trainer.io.ReadReport;
+import reco.trainer.models.als.AlsFactors;
+import reco.trainer.models.als.EmbeddingNeighbors;
+import reco.trainer.models.als.ImplicitAls;
 import reco.trainer.models.content.ContentNeighbors;
 import reco.trainer.models.content.ContentVectorizer;
 import reco.trainer.models.content.ContentVectors;
@@ -94,10 +97,23 @@ public final class Trainer {
             params.put(ModelKind.EASE, toMap(settings.ease()));
         }
 
+        AlsFactors als = null;
+        Neighborhoods alsNeighbors = null;
+        if (settings.models().contains(ModelKind.ALS)) {
+            AlsFactors factors = timer.timeUnchecked("als",
+                    () -> new ImplicitAls(settings.als()).fit(data.positives, progress, null, false));
+            als = factors;
+            alsNeighbors = timer.timeUnchecked("als neighbours", () -> EmbeddingNeighbors.compute(factors.itemFactors(),
+                    factors.items(), factors.factors(), settings.contentNeighbors().neighbors(), settings.als().threads(), progress));
+            Map<String, Object> p = new LinkedHashMap<>(toMap(settings.als()));
+            p.put("objective", toMap(settings.als().objective()));
+            params.put(ModelKind.ALS, p);
+        }
+
         Map<ModelKind, Double> hybrid = new EnumMap<>(ModelKind.class);
         if (settings.models().contains(ModelKind.HYBRID)) {
             for (Map.Entry<ModelKind, Double> e : settings.hybridWeights().entrySet()) {
-                if (e.getValue() > 0 && neighborModels.containsKey(e.getKey())) {
+                if (e.getValue() > 0 && (neighborModels.containsKey(e.getKey()) || e.getKey() == ModelKind.ALS && als != null)) {
                     hybrid.put(e.getKey(), e.getValue());
                 }
             }
@@ -106,7 +122,14 @@ public final class Trainer {
                 hybrid.clear();
             }
         }
-        ModelKind defaultModel = chooseDefault(neighborModels.keySet(), !hybrid.isEmpty());
+        java.util.Set<ModelKind> trained = java.util.EnumSet.noneOf(ModelKind.class);
+        trained.addAll(neighborModels.keySet());
+        if (als != null) {
+            trained.add(ModelKind.ALS);
+        }
+        ModelKind defaultModel = chooseDefault(trained, !hybrid.isEmpty());
+        AlsFactors alsFactors = als;
+        Neighborhoods alsLists = alsNeighbors;
 
         Path published = timer.time("write generation", () -> {
             try (GenerationBuilder b = GenerationBuilder.begin(modelRoot)) {
@@ -123,6 +146,15 @@ public final class Trainer {
                         counts, params.get(ModelKind.POPULARITY));
                 for (Map.Entry<ModelKind, Neighborhoods> m : neighborModels.entrySet()) {
                     b.addNeighborModel(m.getKey(), m.getValue(), params.get(m.getKey()));
+                }
+                if (alsFactors != null) {
+                    double[] gram = alsFactors.itemGram();
+                    float[] gramF = new float[gram.length];
+                    for (int g = 0; g < gram.length; g++) {
+                        gramF[g] = (float) gram[g];
+                    }
+                    b.addEmbeddingModel(ModelKind.ALS, alsFactors.itemFactors(), alsFactors.userFactors(), alsFactors.factors(),
+                            gramF, alsLists, params.get(ModelKind.ALS));
                 }
                 if (!hybrid.isEmpty()) {
                     b.addHybrid(hybrid, Map.of());
