@@ -18,6 +18,8 @@ import java.io.PrintWriter;
         subcommands = {
                 TrainCommand.class,
                 InspectCommand.class,
+                DemoCommand.class,
+                SynthCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class RecoCli {
@@ -25,6 +27,7 @@ public final class RecoCli {
     boolean verbose;
 
     public static void main(String[] args) {
+        reco.model.Logs.configure(java.util.Arrays.asList(args).contains("--verbose"));
         System.exit(run(args));
     }
 
