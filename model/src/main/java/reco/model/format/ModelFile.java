@@ -31,6 +31,9 @@ public final class ModelFile {
     public static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
     public static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT.withOrder(ByteOrder.LITTLE_ENDIAN);
     public static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+    // header fields sit at arbitrary offsets
+    private static final ValueLayout.OfShort HEADER_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong HEADER_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     /** One named section: its type, element count and the mapped bytes. */
     public record Section(String name, SectionType type, long count, MemorySegment segment) {}
@@ -93,7 +96,7 @@ public final class ModelFile {
         }
         long footerAt = size - ModelFileFormat.FOOTER_BYTES;
         int footerMagic = file.get(INT, footerAt);
-        if (footerMagic != ModelFileFormat.FOOTER_MAGIC) {
+        if (footerMagic != ModelFileFormat.FOOTER_MAGIC || file.get(INT, footerAt + 4) != 0) {
             throw new ModelFormatException(CORRUPT, path, "footer missing or damaged");
         }
         long storedCrc = file.get(LONG, footerAt + 8);
@@ -122,13 +125,14 @@ public final class ModelFile {
                 throw new ModelFormatException(CORRUPT, path, "section table runs past the footer");
             }
             SectionType type = SectionType.of(file.get(BYTE, pos));
-            long count = file.get(LONG, pos + 1);
-            long offset = file.get(LONG, pos + 9);
+            long count = file.get(HEADER_LONG, pos + 1);
+            long offset = file.get(HEADER_LONG, pos + 9);
             pos += 17;
             if (type == null) {
                 throw new ModelFormatException(CORRUPT, path, "section " + name[0] + " has an unknown type");
             }
-            if (count < 0 || offset < 0 || count > (footerAt - offset) / type.elementBytes || offset > footerAt) {
+            if (count < 0 || offset < 0 || offset > footerAt || offset % ModelFileFormat.ALIGNMENT != 0
+                    || count > (footerAt - offset) / type.elementBytes) {
                 throw new ModelFormatException(CORRUPT, path, "section " + name[0] + " lies outside the file");
             }
             sections.put(name[0], new Section(name[0], type, count, file.asSlice(offset, count * type.elementBytes)));
@@ -141,7 +145,7 @@ public final class ModelFile {
         if (pos + 2 > limit) {
             throw new ModelFormatException(CORRUPT, path, "header runs past the footer");
         }
-        int len = Short.toUnsignedInt(file.get(ValueLayout.JAVA_SHORT.withOrder(ByteOrder.LITTLE_ENDIAN), pos));
+        int len = Short.toUnsignedInt(file.get(HEADER_SHORT, pos));
         if (len > ModelFileFormat.MAX_NAME_BYTES || pos + 2 + len > limit) {
             throw new ModelFormatException(CORRUPT, path, "bad name length " + len + " in header");
         }
