@@ -162,16 +162,9 @@ public final class ServerMain implements Callable<Integer> {
         }
         models.startWatching(pollInterval);
         reloadOnSighup(models);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                server.shutdown(gracePeriod);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                callExecutor.shutdownNow();
-                err.println("reco server stopped");
-            }
-        }, "reco-shutdown"));
+        Thread shutdownHook = new Thread(() -> stop(server, callExecutor), "reco-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        running = new Running(server, callExecutor, shutdownHook);
 
         ServedGeneration served = models.peek();
         long startupMillis = Duration.between(jvmStart, Instant.now()).toMillis();
@@ -181,6 +174,34 @@ public final class ServerMain implements Callable<Integer> {
         LOG.info("JVM start to SERVING: " + startupMillis + " ms");
         server.awaitTermination();
         return EXIT_OK;
+    }
+
+    private record Running(RecoServer server, ExecutorService callExecutor, Thread shutdownHook) {}
+
+    private volatile Running running;
+
+    private void stop(RecoServer server, ExecutorService callExecutor) {
+        try {
+            server.shutdown(gracePeriod);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            callExecutor.shutdownNow();
+            err.println("reco server stopped");
+        }
+    }
+
+    /** Graceful stop of a server started by {@link #call()} in this JVM (what SIGTERM does); for embedding and tests. */
+    void stop() {
+        Running r = running;
+        if (r != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(r.shutdownHook());
+            } catch (IllegalStateException alreadyShuttingDown) {
+                return; // the hook is running and stops the server
+            }
+            stop(r.server(), r.callExecutor());
+        }
     }
 
     private int startupFailure(String message, Throwable cause) {

@@ -47,6 +47,11 @@ final class TestGenerations {
 
     private TestGenerations() {}
 
+    /** Writes the fixture generation under the model root {@code args[0]} (for trying the server by hand). */
+    public static void main(String[] args) throws IOException {
+        System.out.println(write(Path.of(args[0])));
+    }
+
     static String item(int i) {
         return "item-" + i;
     }
