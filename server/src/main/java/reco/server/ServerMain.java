@@ -36,7 +36,8 @@ import java.util.logging.StreamHandler;
  * ({@code reco server listening on HOST:PORT, serving generation ID (N items)}) for scripts to wait
  * for; logs go to stderr.
  *
- * <p>Exit codes: 0 after a normal shutdown (SIGTERM/SIGINT), 2 for a usage error, 1 when start-up
+ * <p>Exit codes: 0 after a normal shutdown (SIGTERM/SIGINT: NOT_SERVING, running calls get the grace
+ * period, then the model is unmapped), 2 for a usage error, 1 when start-up
  * fails: no model directory, no CURRENT, or the generation CURRENT names cannot be served. A server
  * never starts without a model (a supervisor restarts it; it does not sit NOT_SERVING forever); once
  * serving, a bad new generation is refused and the old one keeps serving.
@@ -165,6 +166,8 @@ public final class ServerMain implements Callable<Integer> {
         Thread shutdownHook = new Thread(() -> stop(server, callExecutor), "reco-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         running = new Running(server, callExecutor, shutdownHook);
+        stopOnSignal("TERM");
+        stopOnSignal("INT");
 
         ServedGeneration served = models.peek();
         long startupMillis = Duration.between(jvmStart, Instant.now()).toMillis();
@@ -172,13 +175,14 @@ public final class ServerMain implements Callable<Integer> {
                 host, server.port(), served == null ? "-" : served.id(), served == null ? 0 : served.generation().itemCount());
         out.flush();
         LOG.info("JVM start to SERVING: " + startupMillis + " ms");
-        server.awaitTermination();
+        stopped.await(); // not just server termination: also the model unmapped and the executor stopped
         return EXIT_OK;
     }
 
     private record Running(RecoServer server, ExecutorService callExecutor, Thread shutdownHook) {}
 
     private volatile Running running;
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
     private void stop(RecoServer server, ExecutorService callExecutor) {
         try {
@@ -188,6 +192,7 @@ public final class ServerMain implements Callable<Integer> {
         } finally {
             callExecutor.shutdownNow();
             err.println("reco server stopped");
+            stopped.countDown();
         }
     }
 
@@ -228,6 +233,23 @@ public final class ServerMain implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * SIGTERM/SIGINT stop the server gracefully and {@link #call()} returns 0. (With only the shutdown
+     * hook the JVM would exit 128+signal, which supervisors read as a crash.)
+     */
+    @SuppressWarnings("restriction")
+    private void stopOnSignal(String name) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                LOG.info("SIG" + name + ": stopping (grace period " + gracePeriod.toMillis() + " ms)");
+                Thread stopper = new Thread(this::stop, "reco-stop");
+                stopper.start();
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+            LOG.fine("SIG" + name + " stays the JVM default (shutdown hook): " + e);
+        }
     }
 
     /** SIGHUP = look at CURRENT now (and retry a refused generation). Not available on every platform. */
