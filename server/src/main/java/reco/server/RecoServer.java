@@ -2,6 +2,8 @@ package reco.server;
 
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -34,20 +36,35 @@ public final class RecoServer {
     private final Object lifecycle = new Object();
     private boolean shutdownStarted;
 
-    /**
-     * @param builder  where to serve; its executor and transport settings are the caller's choice
-     * @param models   the generation holder; the server closes it on shutdown
-     * @param registry receives grpc.server.* timers and the service's domain meters
-     */
+    /** Default cap on reco.v1 calls in progress; beyond it calls fail fast with RESOURCE_EXHAUSTED. */
+    public static final int DEFAULT_MAX_CONCURRENT_CALLS = 512;
+
+    /** A server with {@link #DEFAULT_MAX_CONCURRENT_CALLS}. */
     public RecoServer(ServerBuilder<?> builder, ModelHolder models, MeterRegistry registry) {
+        this(builder, models, registry, DEFAULT_MAX_CONCURRENT_CALLS);
+    }
+
+    /**
+     * @param builder            where to serve; its executor and transport settings are the caller's choice
+     * @param models             the generation holder; the server closes it on shutdown
+     * @param registry           receives grpc.server.* timers and the service's domain meters
+     * @param maxConcurrentCalls reco.v1 calls in progress beyond which new ones get RESOURCE_EXHAUSTED;
+     *                           0 = no limit (health and reflection are never limited)
+     */
+    public RecoServer(ServerBuilder<?> builder, ModelHolder models, MeterRegistry registry, int maxConcurrentCalls) {
+        if (maxConcurrentCalls < 0) {
+            throw new IllegalArgumentException("maxConcurrentCalls must be >= 0 (0 = no limit), got " + maxConcurrentCalls);
+        }
         this.models = models;
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
         RecommenderService service = new RecommenderService(models, registry);
         MetricCollectingServerInterceptor metrics = new MetricCollectingServerInterceptor(registry);
         metrics.preregisterService(service);
+        ServerServiceDefinition recommender = maxConcurrentCalls == 0 ? service.bindService()
+                : ServerInterceptors.intercept(service, new ConcurrencyLimitInterceptor(maxConcurrentCalls, registry));
         this.server = builder
-                .addService(service)
+                .addService(recommender)
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .intercept(metrics)

@@ -74,6 +74,11 @@ public final class ServerMain implements Callable<Integer> {
             description = "On shutdown, how long running calls may take before they are cancelled. Default: ${DEFAULT-VALUE}.")
     Duration gracePeriod;
 
+    @Option(names = "--max-concurrent-calls", defaultValue = "" + RecoServer.DEFAULT_MAX_CONCURRENT_CALLS, paramLabel = "N",
+            description = "reco.v1 calls in progress beyond which new ones fail fast with RESOURCE_EXHAUSTED; 0 = no limit. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int maxConcurrentCalls;
+
     @Option(names = "--verbose", description = "Debug logging, and stack traces with start-up errors.")
     boolean verbose;
 
@@ -122,6 +127,10 @@ public final class ServerMain implements Callable<Integer> {
             err.println("error: --grace-period must not be negative, got " + gracePeriod);
             return EXIT_USAGE;
         }
+        if (maxConcurrentCalls < 0) {
+            err.println("error: --max-concurrent-calls must be >= 0 (0 = no limit), got " + maxConcurrentCalls);
+            return EXIT_USAGE;
+        }
         if (!Files.isDirectory(modelRoot)) {
             err.println("error: model directory " + modelRoot + " does not exist (train one with `reco train --out "
                     + modelRoot + "`)");
@@ -146,7 +155,7 @@ public final class ServerMain implements Callable<Integer> {
         ExecutorService callExecutor = callExecutor();
         RecoServer server = new RecoServer(
                 NettyServerBuilder.forAddress(new InetSocketAddress(host, port)).executor(callExecutor),
-                models, registry);
+                models, registry, maxConcurrentCalls);
         try {
             server.start();
         } catch (IOException | RuntimeException e) {
