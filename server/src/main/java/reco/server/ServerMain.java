@@ -2,7 +2,14 @@ package reco.server;
 
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,6 +86,11 @@ public final class ServerMain implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     int maxConcurrentCalls;
 
+    @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "N",
+            description = "Serve Prometheus metrics at http://HOST:N/metrics (0 = a free port, printed in the log); "
+                    + "-1 = off. Default: ${DEFAULT-VALUE}.")
+    int metricsPort;
+
     @Option(names = "--verbose", description = "Debug logging, and stack traces with start-up errors.")
     boolean verbose;
 
@@ -127,6 +139,10 @@ public final class ServerMain implements Callable<Integer> {
             err.println("error: --grace-period must not be negative, got " + gracePeriod);
             return EXIT_USAGE;
         }
+        if (metricsPort < -1 || metricsPort > 65535) {
+            err.println("error: --metrics-port must be 0..65535 or -1 (off), got " + metricsPort);
+            return EXIT_USAGE;
+        }
         if (maxConcurrentCalls < 0) {
             err.println("error: --max-concurrent-calls must be >= 0 (0 = no limit), got " + maxConcurrentCalls);
             return EXIT_USAGE;
@@ -137,7 +153,7 @@ public final class ServerMain implements Callable<Integer> {
             return EXIT_STARTUP_FAILURE;
         }
 
-        MeterRegistry registry = new SimpleMeterRegistry();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ModelHolder models = new ModelHolder(modelRoot, registry);
         // The slow part first, on its own thread: the generation opens while the server binds.
         CompletableFuture<Void> loading = new CompletableFuture<>();
@@ -170,11 +186,24 @@ public final class ServerMain implements Callable<Integer> {
             callExecutor.shutdownNow();
             return startupFailure("cannot serve " + modelRoot + ": " + rootMessage(e.getCause()), e.getCause());
         }
+        MetricsHttpServer metrics = null;
+        if (metricsPort >= 0) {
+            try {
+                bindJvmMetrics(registry);
+                metrics = MetricsHttpServer.start(host, metricsPort, registry);
+                LOG.info("metrics at http://" + host + ":" + metrics.port() + "/metrics");
+            } catch (IOException | RuntimeException e) {
+                server.shutdown(Duration.ZERO);
+                callExecutor.shutdownNow();
+                return startupFailure("cannot serve metrics on " + host + ":" + metricsPort + ": " + rootMessage(e), e);
+            }
+        }
         models.startWatching(pollInterval);
         reloadOnSighup(models);
-        Thread shutdownHook = new Thread(() -> stop(server, callExecutor), "reco-shutdown");
+        Running started = new Running(server, callExecutor, metrics, null);
+        Thread shutdownHook = new Thread(() -> stop(started), "reco-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        running = new Running(server, callExecutor, shutdownHook);
+        running = new Running(server, callExecutor, metrics, shutdownHook);
         stopOnSignal("TERM");
         stopOnSignal("INT");
 
@@ -188,18 +217,21 @@ public final class ServerMain implements Callable<Integer> {
         return EXIT_OK;
     }
 
-    private record Running(RecoServer server, ExecutorService callExecutor, Thread shutdownHook) {}
+    private record Running(RecoServer server, ExecutorService callExecutor, MetricsHttpServer metrics, Thread shutdownHook) {}
 
     private volatile Running running;
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
-    private void stop(RecoServer server, ExecutorService callExecutor) {
+    private void stop(Running r) {
         try {
-            server.shutdown(gracePeriod);
+            r.server().shutdown(gracePeriod);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            callExecutor.shutdownNow();
+            r.callExecutor().shutdownNow();
+            if (r.metrics() != null) {
+                r.metrics().close();
+            }
             err.println("reco server stopped");
             stopped.countDown();
         }
@@ -214,7 +246,7 @@ public final class ServerMain implements Callable<Integer> {
             } catch (IllegalStateException alreadyShuttingDown) {
                 return; // the hook is running and stops the server
             }
-            stop(r.server(), r.callExecutor());
+            stop(r);
         }
     }
 
@@ -231,6 +263,16 @@ public final class ServerMain implements Callable<Integer> {
             return String.valueOf(t.getMessage());
         }
         return t.getMessage() != null ? t.getMessage() : rootMessage(t.getCause());
+    }
+
+    /** JVM memory, GC, threads, CPU and uptime: what an operator looks at next to the call metrics. */
+    private static void bindJvmMetrics(MeterRegistry registry) {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry); // lives as long as the process
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
     }
 
     /** Calls run on a fixed pool sized to the cores: scoring is CPU-bound, more threads only queue. */

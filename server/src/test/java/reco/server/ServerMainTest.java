@@ -8,6 +8,10 @@ import reco.v1.GetModelInfoRequest;
 import reco.v1.RecommenderGrpc;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -86,7 +90,8 @@ class ServerMainTest {
     void servesOnAnEphemeralPortAndPrintsTheListeningLine() throws Exception {
         Path generation = TestGenerations.write(root);
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
-                () -> run("--model", root.toString(), "--port", "0", "--poll-interval", "200ms", "--grace-period", "1s"));
+                () -> run("--model", root.toString(), "--port", "0", "--poll-interval", "200ms", "--grace-period", "1s",
+                        "--metrics-port", "0"));
         Pattern listening = Pattern.compile("reco server listening on 127\\.0\\.0\\.1:(\\d+), serving generation (\\S+) \\(12 items\\)");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         Matcher m;
@@ -103,6 +108,14 @@ class ServerMainTest {
         } finally {
             channel.shutdownNow();
         }
+        Matcher metricsPort = Pattern.compile("metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics").matcher(err());
+        assertTrue(metricsPort.find(), err());
+        HttpResponse<String> scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + metricsPort.group(1) + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, scrape.statusCode());
+        assertTrue(scrape.body().contains("reco_model_items 12.0"), scrape.body());
+        assertTrue(scrape.body().contains("grpc_server_processing_duration_seconds_count{") && scrape.body().contains("method=\"GetModelInfo\""),
+                scrape.body());
         main.stop();
         assertEquals(ServerMain.EXIT_OK, exit.get(30, TimeUnit.SECONDS));
     }
