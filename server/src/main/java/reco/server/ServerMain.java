@@ -1,1 +1,369 @@
-package reco.server; public class ServerMain { public static void main(String[] a){} }
+package reco.server;
+
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
+
+/**
+ * {@code reco serve}: maps the generation ROOT/CURRENT names and answers reco.v1 over gRPC.
+ *
+ * <p>Start-up overlaps the slow part (the first Chronicle Map open in a JVM costs seconds) with
+ * binding the server: the generation loads on its own thread while Netty starts; until it is loaded
+ * health says NOT_SERVING and calls get UNAVAILABLE. When it is serving, one line goes to stdout
+ * ({@code reco server listening on HOST:PORT, serving generation ID (N items)}) for scripts to wait
+ * for; logs go to stderr.
+ *
+ * <p>Exit codes: 0 after a normal shutdown (SIGTERM/SIGINT: NOT_SERVING, running calls get the grace
+ * period, then the model is unmapped), 2 for a usage error, 1 when start-up
+ * fails: no model directory, no CURRENT, or the generation CURRENT names cannot be served. A server
+ * never starts without a model (a supervisor restarts it; it does not sit NOT_SERVING forever); once
+ * serving, a bad new generation is refused and the old one keeps serving.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        exitCodeOnInvalidInput = ServerMain.EXIT_USAGE, exitCodeOnExecutionException = ServerMain.EXIT_STARTUP_FAILURE,
+        description = "Serve the model generation ROOT/CURRENT names over gRPC (reco.v1.Recommender, "
+                + "grpc.health.v1, server reflection) and swap in new generations as they are published.")
+public final class ServerMain implements Callable<Integer> {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_STARTUP_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+    public static final int DEFAULT_PORT = 50051;
+
+    private static final Logger LOG = Logger.getLogger(ServerMain.class.getName());
+
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "Model root: the directory holding CURRENT and the generation directories.")
+    Path modelRoot;
+
+    @Option(names = "--port", defaultValue = "" + DEFAULT_PORT, paramLabel = "N",
+            description = "TCP port; 0 picks a free one (printed when serving). Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+            description = "Address to bind. Default: ${DEFAULT-VALUE} (local only); e.g. 0.0.0.0 to accept remote clients.")
+    String host;
+
+    @Option(names = "--poll-interval", defaultValue = "1s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "How often to look at ROOT/CURRENT for a new generation (e.g. 500ms, 1s, 2m). Default: ${DEFAULT-VALUE}.")
+    Duration pollInterval;
+
+    @Option(names = "--grace-period", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "On shutdown, how long running calls may take before they are cancelled. Default: ${DEFAULT-VALUE}.")
+    Duration gracePeriod;
+
+    @Option(names = "--max-concurrent-calls", defaultValue = "" + RecoServer.DEFAULT_MAX_CONCURRENT_CALLS, paramLabel = "N",
+            description = "reco.v1 calls in progress beyond which new ones fail fast with RESOURCE_EXHAUSTED; 0 = no limit. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int maxConcurrentCalls;
+
+    @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "N",
+            description = "Serve Prometheus metrics at http://HOST:N/metrics (0 = a free port, printed in the log); "
+                    + "-1 = off. Default: ${DEFAULT-VALUE}.")
+    int metricsPort;
+
+    @Option(names = "--verbose", description = "Debug logging, and stack traces with start-up errors.")
+    boolean verbose;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public ServerMain() {
+        this(System.out, System.err);
+    }
+
+    ServerMain(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command (blocking while the server runs) and returns its exit code; a leading "serve" is accepted. */
+    public static int execute(String... args) {
+        String[] rest = args.length > 0 && args[0].equals("serve") ? Arrays.copyOfRange(args, 1, args.length) : args;
+        return commandLine(new ServerMain()).execute(rest);
+    }
+
+    static CommandLine commandLine(ServerMain command) {
+        CommandLine cl = new CommandLine(command);
+        cl.setOut(new java.io.PrintWriter(command.out, true));
+        cl.setErr(new java.io.PrintWriter(command.err, true));
+        return cl;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Instant jvmStart = ProcessHandle.current().info().startInstant().orElse(Instant.now());
+        configureLogging(err, verbose);
+        if (port < 0 || port > 65535) {
+            err.println("error: --port must be 0..65535, got " + port);
+            return EXIT_USAGE;
+        }
+        if (pollInterval.isNegative() || pollInterval.isZero()) {
+            err.println("error: --poll-interval must be positive, got " + pollInterval);
+            return EXIT_USAGE;
+        }
+        if (gracePeriod.isNegative()) {
+            err.println("error: --grace-period must not be negative, got " + gracePeriod);
+            return EXIT_USAGE;
+        }
+        if (metricsPort < -1 || metricsPort > 65535) {
+            err.println("error: --metrics-port must be 0..65535 or -1 (off), got " + metricsPort);
+            return EXIT_USAGE;
+        }
+        if (maxConcurrentCalls < 0) {
+            err.println("error: --max-concurrent-calls must be >= 0 (0 = no limit), got " + maxConcurrentCalls);
+            return EXIT_USAGE;
+        }
+        if (!Files.isDirectory(modelRoot)) {
+            err.println("error: model directory " + modelRoot + " does not exist (train one with `reco train --out "
+                    + modelRoot + "`)");
+            return EXIT_STARTUP_FAILURE;
+        }
+
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ModelHolder models = new ModelHolder(modelRoot, registry);
+        // The slow part first, on its own thread: the generation opens while the server binds.
+        CompletableFuture<Void> loading = new CompletableFuture<>();
+        Thread loader = new Thread(() -> {
+            try {
+                models.loadCurrent();
+                loading.complete(null);
+            } catch (Throwable t) {
+                loading.completeExceptionally(t);
+            }
+        }, "reco-model-loader");
+        loader.setDaemon(true);
+        loader.start();
+
+        ExecutorService callExecutor = callExecutor();
+        RecoServer server = new RecoServer(
+                NettyServerBuilder.forAddress(new InetSocketAddress(host, port)).executor(callExecutor),
+                models, registry, maxConcurrentCalls);
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            models.close();
+            callExecutor.shutdownNow();
+            return startupFailure("cannot listen on " + host + ":" + port + ": " + rootMessage(e), e);
+        }
+        try {
+            loading.join();
+        } catch (CompletionException e) {
+            server.shutdown(Duration.ZERO);
+            callExecutor.shutdownNow();
+            return startupFailure("cannot serve " + modelRoot + ": " + rootMessage(e.getCause()), e.getCause());
+        }
+        MetricsHttpServer metrics = null;
+        if (metricsPort >= 0) {
+            try {
+                bindJvmMetrics(registry);
+                metrics = MetricsHttpServer.start(host, metricsPort, registry);
+                LOG.info("metrics at http://" + host + ":" + metrics.port() + "/metrics");
+            } catch (IOException | RuntimeException e) {
+                server.shutdown(Duration.ZERO);
+                callExecutor.shutdownNow();
+                return startupFailure("cannot serve metrics on " + host + ":" + metricsPort + ": " + rootMessage(e), e);
+            }
+        }
+        models.startWatching(pollInterval);
+        reloadOnSighup(models);
+        Running started = new Running(server, callExecutor, metrics, null);
+        Thread shutdownHook = new Thread(() -> stop(started), "reco-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        running = new Running(server, callExecutor, metrics, shutdownHook);
+        stopOnSignal("TERM");
+        stopOnSignal("INT");
+
+        ServedGeneration served = models.peek();
+        long startupMillis = Duration.between(jvmStart, Instant.now()).toMillis();
+        out.printf(Locale.ROOT, "reco server listening on %s:%d, serving generation %s (%d items)%n",
+                host, server.port(), served == null ? "-" : served.id(), served == null ? 0 : served.generation().itemCount());
+        out.flush();
+        LOG.info("JVM start to SERVING: " + startupMillis + " ms");
+        stopped.await(); // not just server termination: also the model unmapped and the executor stopped
+        return EXIT_OK;
+    }
+
+    private record Running(RecoServer server, ExecutorService callExecutor, MetricsHttpServer metrics, Thread shutdownHook) {}
+
+    private volatile Running running;
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+
+    private void stop(Running r) {
+        try {
+            r.server().shutdown(gracePeriod);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            r.callExecutor().shutdownNow();
+            if (r.metrics() != null) {
+                r.metrics().close();
+            }
+            err.println("reco server stopped");
+            stopped.countDown();
+        }
+    }
+
+    /** Graceful stop of a server started by {@link #call()} in this JVM (what SIGTERM does); for embedding and tests. */
+    void stop() {
+        Running r = running;
+        if (r != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(r.shutdownHook());
+            } catch (IllegalStateException alreadyShuttingDown) {
+                return; // the hook is running and stops the server
+            }
+            stop(r);
+        }
+    }
+
+    private int startupFailure(String message, Throwable cause) {
+        err.println("error: " + message);
+        if (verbose && cause != null) {
+            cause.printStackTrace(err);
+        }
+        return EXIT_STARTUP_FAILURE;
+    }
+
+    private static String rootMessage(Throwable t) {
+        if (t instanceof ModelHolder.GenerationRefusedException || t.getCause() == null) {
+            return String.valueOf(t.getMessage());
+        }
+        return t.getMessage() != null ? t.getMessage() : rootMessage(t.getCause());
+    }
+
+    /** JVM memory, GC, threads, CPU and uptime: what an operator looks at next to the call metrics. */
+    private static void bindJvmMetrics(MeterRegistry registry) {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry); // lives as long as the process
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /** Calls run on a fixed pool sized to the cores: scoring is CPU-bound, more threads only queue. */
+    private static ExecutorService callExecutor() {
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "reco-call-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * SIGTERM/SIGINT stop the server gracefully and {@link #call()} returns 0. (With only the shutdown
+     * hook the JVM would exit 128+signal, which supervisors read as a crash.)
+     */
+    @SuppressWarnings("restriction")
+    private void stopOnSignal(String name) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                LOG.info("SIG" + name + ": stopping (grace period " + gracePeriod.toMillis() + " ms)");
+                Thread stopper = new Thread(this::stop, "reco-stop");
+                stopper.start();
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+            LOG.fine("SIG" + name + " stays the JVM default (shutdown hook): " + e);
+        }
+    }
+
+    /** SIGHUP = look at CURRENT now (and retry a refused generation). Not available on every platform. */
+    @SuppressWarnings("restriction")
+    private static void reloadOnSighup(ModelHolder models) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                LOG.info("SIGHUP: checking " + models.root() + " for a new generation");
+                models.requestReload();
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+            LOG.fine("no SIGHUP reload on this platform: " + e);
+        }
+    }
+
+    /** java.util.logging to {@code err}, one line per record. */
+    static void configureLogging(PrintStream err, boolean verbose) {
+        Logger root = Logger.getLogger("");
+        for (Handler h : root.getHandlers()) {
+            root.removeHandler(h);
+        }
+        Handler handler = new StreamHandler(err, new OneLineLogFormatter()) {
+            @Override
+            public synchronized void publish(java.util.logging.LogRecord record) {
+                super.publish(record);
+                flush(); // a server's log must not sit in a buffer
+            }
+        };
+        Level level = verbose ? Level.FINE : Level.INFO;
+        handler.setLevel(level);
+        root.addHandler(handler);
+        root.setLevel(Level.INFO);
+        Logger.getLogger("reco").setLevel(level);
+    }
+
+    /** Durations as {@code 500ms}, {@code 1s}, {@code 2m}, {@code 1h}, a bare number of seconds, or ISO-8601 ({@code PT1S}). */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            try {
+                if (v.startsWith("pt") || v.startsWith("p")) {
+                    return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
+                }
+                if (v.endsWith("ms")) {
+                    return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
+                }
+                char unit = v.charAt(v.length() - 1);
+                if (Character.isDigit(unit)) {
+                    return Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
+                }
+                double amount = Double.parseDouble(v.substring(0, v.length() - 1).trim());
+                long millis = switch (unit) {
+                    case 's' -> Math.round(amount * 1000);
+                    case 'm' -> Math.round(amount * 60_000);
+                    case 'h' -> Math.round(amount * 3_600_000);
+                    default -> throw new NumberFormatException();
+                };
+                return Duration.ofMillis(millis);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not a duration (e.g. 500ms, 1s, 2m, 1h or PT1S)");
+            }
+        }
+    }
+}

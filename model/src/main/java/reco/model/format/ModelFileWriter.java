@@ -139,6 +139,9 @@ public final class ModelFileWriter implements AutoCloseable {
         if (!begun) {
             throw new IllegalStateException("write before begin()");
         }
+        if (n == 0) {
+            return; // writing nothing is valid for any section, incl. empty ones nextSection() skipped
+        }
         if (current >= sections.size()) {
             throw new IllegalStateException("all declared sections are complete; extra data");
         }
@@ -152,6 +155,9 @@ public final class ModelFileWriter implements AutoCloseable {
     }
 
     private void advance(long n) throws IOException {
+        if (n == 0) {
+            return;
+        }
         writtenInCurrent += n;
         if (writtenInCurrent == sections.get(current).count) {
             nextSection();

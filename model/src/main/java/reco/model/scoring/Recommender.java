@@ -200,16 +200,23 @@ public final class Recommender {
         Scratch s = scratch.get();
         s.begin(k);
         Map<ModelKind, Double> components = hybridComponents.get(model);
+        boolean scored = false;
         if (components != null) {
             for (Map.Entry<ModelKind, Double> c : components.entrySet()) {
                 Scratch part = s.part();
                 part.begin(k);
                 if (scoreSingle(part, profile, user, hasExtraItems, c.getKey())) {
                     s.addScaled(part, (float) (double) c.getValue());
+                    scored = true;
                 }
             }
         } else {
-            scoreSingle(s, profile, user, hasExtraItems, model);
+            scored = scoreSingle(s, profile, user, hasExtraItems, model);
+        }
+        if (!scored) {
+            // Nothing to rank by (items without neighbours, no fold-in for an embedding model): say so
+            // instead of returning the popularity backfill labelled as the requested model.
+            return popular(k, filter, exclude, "the " + model + " model has no scores for these items: popular items");
         }
         return select(s, k, filter, exclude, model, reason, true);
     }

@@ -1,0 +1,133 @@
+package reco.server;
+
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.grpc.MetricCollectingServerInterceptor;
+import reco.v1.RecommenderGrpc;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The reco gRPC server's lifecycle: reco.v1.Recommender, grpc.health.v1 and server reflection v1 on
+ * the given {@link ServerBuilder} (Netty in production, in-process in tests), with Micrometer's
+ * {@code grpc.server.*} metrics on every call.
+ *
+ * <p>Health is NOT_SERVING (both for "" and "reco.v1.Recommender") until the {@link ModelHolder} has
+ * published a validated generation. {@link #shutdown} reports NOT_SERVING, stops taking calls, lets
+ * running calls finish within the grace period, then cancels the rest and unmaps the model.
+ */
+public final class RecoServer {
+    private static final Logger LOG = Logger.getLogger(RecoServer.class.getName());
+    /** The health service name clients check for the recommender specifically. */
+    public static final String SERVICE_NAME = RecommenderGrpc.SERVICE_NAME;
+
+    private final Server server;
+    private final ModelHolder models;
+    private final HealthStatusManager health = new HealthStatusManager();
+    private final Object lifecycle = new Object();
+    private boolean shutdownStarted;
+
+    /** Default cap on reco.v1 calls in progress; beyond it calls fail fast with RESOURCE_EXHAUSTED. */
+    public static final int DEFAULT_MAX_CONCURRENT_CALLS = 512;
+
+    /** A server with {@link #DEFAULT_MAX_CONCURRENT_CALLS}. */
+    public RecoServer(ServerBuilder<?> builder, ModelHolder models, MeterRegistry registry) {
+        this(builder, models, registry, DEFAULT_MAX_CONCURRENT_CALLS);
+    }
+
+    /**
+     * @param builder            where to serve; its executor and transport settings are the caller's choice
+     * @param models             the generation holder; the server closes it on shutdown
+     * @param registry           receives grpc.server.* timers and the service's domain meters
+     * @param maxConcurrentCalls reco.v1 calls in progress beyond which new ones get RESOURCE_EXHAUSTED;
+     *                           0 = no limit (health and reflection are never limited)
+     */
+    public RecoServer(ServerBuilder<?> builder, ModelHolder models, MeterRegistry registry, int maxConcurrentCalls) {
+        if (maxConcurrentCalls < 0) {
+            throw new IllegalArgumentException("maxConcurrentCalls must be >= 0 (0 = no limit), got " + maxConcurrentCalls);
+        }
+        this.models = models;
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
+        health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
+        RecommenderService service = new RecommenderService(models, registry);
+        MetricCollectingServerInterceptor metrics = new MetricCollectingServerInterceptor(registry);
+        metrics.preregisterService(service);
+        ServerServiceDefinition recommender = maxConcurrentCalls == 0 ? service.bindService()
+                : ServerInterceptors.intercept(service, new ConcurrencyLimitInterceptor(maxConcurrentCalls, registry));
+        this.server = builder
+                .addService(recommender)
+                .addService(health.getHealthService())
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .intercept(metrics)
+                .build();
+        models.onPublish(served -> {
+            synchronized (lifecycle) {
+                if (!shutdownStarted) {
+                    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+                    health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
+                }
+            }
+        });
+    }
+
+    /** Binds and starts serving (health stays NOT_SERVING until a generation is loaded). */
+    public RecoServer start() throws IOException {
+        server.start();
+        return this;
+    }
+
+    /** The bound port (the ephemeral one when started on port 0); -1 for transports without ports. */
+    public int port() {
+        return server.getPort();
+    }
+
+    public ModelHolder models() {
+        return models;
+    }
+
+    public HealthStatusManager health() {
+        return health;
+    }
+
+    /**
+     * Graceful stop: NOT_SERVING, no new calls, up to {@code grace} for running calls, then the rest
+     * are cancelled; finally the served generation is unmapped. Safe to call more than once.
+     */
+    public void shutdown(Duration grace) throws InterruptedException {
+        synchronized (lifecycle) {
+            if (!shutdownStarted) {
+                shutdownStarted = true;
+                // terminal: later model loads can no longer flip it back to SERVING
+                health.enterTerminalState();
+            }
+        }
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(Math.max(0, grace.toMillis()), TimeUnit.MILLISECONDS)) {
+                LOG.warning("calls still running after the " + grace.toMillis() + " ms grace period: cancelling them");
+                server.shutdownNow();
+                server.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } finally {
+            models.close();
+        }
+    }
+
+    /** Blocks until the server has terminated. */
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    public boolean isTerminated() {
+        return server.isTerminated();
+    }
+}
