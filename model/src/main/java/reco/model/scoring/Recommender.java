@@ -7,6 +7,7 @@ import reco.model.generation.Manifest;
 import reco.model.generation.NeighborLists;
 import reco.model.generation.PopularityRanking;
 import reco.model.generation.UserHistories;
+import reco.model.vector.VectorUtil;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -407,7 +408,7 @@ public final class Recommender {
             if (u.length != items.dimensions()) {
                 throw new IllegalStateException("user vector has " + u.length + " dimensions, items " + items.dimensions());
             }
-            VectorMath.scoreAll(u, items.vectors(), n, acc);
+            VectorUtil.scoreAll(u, items.vectors(), n, acc);
             java.util.Arrays.fill(stamp, current);
             dense = true;
         }
