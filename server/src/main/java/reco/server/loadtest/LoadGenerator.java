@@ -38,6 +38,8 @@ public final class LoadGenerator {
     public static final long MAX_RECORDED_MICROS = 60_000_000L;
     static final int SIGNIFICANT_DIGITS = 3;
     static final int MAX_ERROR_MESSAGES = 10;
+    /** Quoted parts of error descriptions (ids, mostly) are masked so that one kind of error is one line. */
+    private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("'[^']*'");
     /**
      * The open-loop dispatcher parks until this close to a call's scheduled time and spins the rest:
      * a park overshoots by tens of microseconds, which would be charged to the server as latency.
@@ -256,10 +258,11 @@ public final class LoadGenerator {
         }
 
         private void countError(Status status) {
-            String message = status.getCode() + ": " + (status.getDescription() == null ? "" : status.getDescription());
+            String description = status.getDescription() == null ? "" : QUOTED.matcher(status.getDescription()).replaceAll("'*'");
+            String message = status.getCode() + ": " + description;
             LongAdder counter = errors.get(message);
             if (counter == null) {
-                // Descriptions often hold the request's id: keep a few distinct ones per code, lump the rest.
+                // Unquoted ids would still make every message distinct: keep a few per code, lump the rest.
                 AtomicLong distinct = distinctErrorMessages.computeIfAbsent(status.getCode(), c -> new AtomicLong());
                 if (distinct.get() >= MAX_ERROR_MESSAGES) {
                     message = status.getCode() + ": (other messages)";

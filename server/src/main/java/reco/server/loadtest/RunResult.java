@@ -12,7 +12,7 @@ import java.util.Map;
  * @param elapsedNanos from the start of the measured phase to the last measured completion
  * @param statusCounts completed calls per gRPC status code (codes with no call left out)
  * @param errors       calls per "CODE: description" of failed calls (at most {@value LoadGenerator#MAX_ERROR_MESSAGES}
- *                     distinct messages per code; the rest under "CODE: (other messages)")
+ *                     distinct messages per code, quoted parts masked as '*'; the rest under "CODE: (other messages)")
  * @param perKind      the same per RPC, in mix order (one entry for a single-call run)
  * @param scheduled    open loop: calls the schedule had for the measured phase; closed loop: 0
  * @param unsent       open loop: scheduled calls never sent because {@code concurrency} calls were
