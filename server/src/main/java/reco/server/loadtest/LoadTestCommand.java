@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * {@code reco loadtest}: a ghz-like load generator for the reco.v1 API. Results go to stdout (and
  * {@code --json FILE}), progress and errors to stderr.
  */
-@Command(name = "loadtest", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "loadtest", sortOptions = false,
         description = {
                 "Drive load against a running reco server and report throughput, latency percentiles and status codes.",
                 "Closed loop by default (--concurrency calls outstanding); --rate R makes it an open loop with latency "
@@ -48,6 +48,9 @@ public final class LoadTestCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Option(names = "--target", defaultValue = Target.DEFAULT, description = "Server host:port (default: ${DEFAULT-VALUE}).")
     String target;
