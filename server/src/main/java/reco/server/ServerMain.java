@@ -110,8 +110,16 @@ public final class ServerMain implements Callable<Integer> {
         System.exit(execute(args));
     }
 
-    /** Runs the command (blocking while the server runs) and returns its exit code; a leading "serve" is accepted. */
+    /**
+     * Runs the command (blocking while the server runs) and returns its exit code; a leading "serve" is
+     * accepted, and a leading "loadtest" runs {@code reco loadtest} (the launcher's two server-side commands).
+     */
     public static int execute(String... args) {
+        if (args.length > 0 && args[0].equals("loadtest")) {
+            reco.model.Logs.configure(false);
+            return new CommandLine(new reco.server.loadtest.LoadTestCommand())
+                    .execute(Arrays.copyOfRange(args, 1, args.length));
+        }
         String[] rest = args.length > 0 && args[0].equals("serve") ? Arrays.copyOfRange(args, 1, args.length) : args;
         return commandLine(new ServerMain()).execute(rest);
     }
