@@ -122,9 +122,10 @@ public final class TrainingData {
             }
             start = end;
         }
+        // the scale's top: the largest weight of any input row (a re-rating must not change the scale)
         float maxWeight = 0;
-        for (int p = 0; p < pairs; p++) {
-            maxWeight = Math.max(maxWeight, pairWeight[p]);
+        for (int row = 0; row < n; row++) {
+            maxWeight = Math.max(maxWeight, in.weight(row));
         }
         // histories: pairs are grouped by user in first-occurrence order of (timestamp, row); re-sort by time
         long[] offsets = new long[users + 1];
