@@ -1,6 +1,7 @@
 package reco.model.generation;
 
 import reco.model.ModelKind;
+import reco.model.ann.IvfIndex;
 import reco.model.format.ModelFile;
 import reco.model.format.ModelFileFormat;
 import reco.model.format.ModelFormatException;
@@ -40,11 +41,15 @@ public final class Generation implements AutoCloseable {
     private final PopularityRanking popularity;
     private final Map<ModelKind, NeighborLists> neighbors;
     private final Map<String, EmbeddingMatrix> embeddings;
+    private final Map<ModelKind, IvfIndex> approximateIndexes;
+
+    /** Model parameter naming the model's approximate item index file (large catalogues only). */
+    public static final String ANN_INDEX_PARAMETER = "annIndexFile";
 
     private Generation(Path directory, Manifest manifest, Arena arena, IdList itemIds, IdList userIds,
                        IdIndex itemIndex, IdIndex userIndex, ItemCatalog catalog, UserHistories histories,
                        PopularityRanking popularity, Map<ModelKind, NeighborLists> neighbors,
-                       Map<String, EmbeddingMatrix> embeddings) {
+                       Map<String, EmbeddingMatrix> embeddings, Map<ModelKind, IvfIndex> approximateIndexes) {
         this.directory = directory;
         this.manifest = manifest;
         this.arena = arena;
@@ -57,6 +62,7 @@ public final class Generation implements AutoCloseable {
         this.popularity = popularity;
         this.neighbors = neighbors;
         this.embeddings = embeddings;
+        this.approximateIndexes = approximateIndexes;
     }
 
     /** The directory {@code root/CURRENT} points to. */
@@ -139,6 +145,7 @@ public final class Generation implements AutoCloseable {
                     GenerationFiles.FORMAT_POPULARITY, arena, verifyChecksums), items);
             Map<ModelKind, NeighborLists> neighbors = new EnumMap<>(ModelKind.class);
             Map<String, EmbeddingMatrix> embeddings = new HashMap<>();
+            Map<ModelKind, IvfIndex> approximate = new EnumMap<>(ModelKind.class);
             for (Manifest.ModelEntry m : manifest.models()) {
                 ModelKind kind;
                 try {
@@ -154,6 +161,12 @@ public final class Generation implements AutoCloseable {
                     embeddings.put(m.itemEmbeddingsFile(), EmbeddingMatrix.open(ModelFile.open(dir.resolve(m.itemEmbeddingsFile()),
                             GenerationFiles.FORMAT_EMBEDDINGS, arena, verifyChecksums), items));
                 }
+                if (m.itemEmbeddingsFile() != null && m.parameters() != null
+                        && m.parameters().get(ANN_INDEX_PARAMETER) instanceof String annFile) {
+                    EmbeddingMatrix items0 = embeddings.get(m.itemEmbeddingsFile());
+                    approximate.put(kind, IvfIndex.open(ModelFile.open(dir.resolve(annFile), IvfIndex.FORMAT, arena,
+                            verifyChecksums), items, items0.dimensions()));
+                }
                 if (m.userEmbeddingsFile() != null) {
                     embeddings.put(m.userEmbeddingsFile(), EmbeddingMatrix.open(ModelFile.open(dir.resolve(m.userEmbeddingsFile()),
                             GenerationFiles.FORMAT_EMBEDDINGS, arena, verifyChecksums), users));
@@ -162,7 +175,7 @@ public final class Generation implements AutoCloseable {
             IdIndex itemIndex = join(itemIndexFuture);
             IdIndex userIndex = join(userIndexFuture);
             return new Generation(dir, manifest, arena, itemIds, userIds, itemIndex, userIndex, catalog, histories,
-                    popularity, neighbors, embeddings);
+                    popularity, neighbors, embeddings, approximate);
         } catch (IOException | RuntimeException e) {
             closeQuietly(itemIndexFuture);
             closeQuietly(userIndexFuture);
@@ -234,6 +247,11 @@ public final class Generation implements AutoCloseable {
     public EmbeddingMatrix userEmbeddings(ModelKind model) {
         Manifest.ModelEntry m = manifest.model(model.id);
         return m == null || m.userEmbeddingsFile() == null ? null : embeddings.get(m.userEmbeddingsFile());
+    }
+
+    /** The model's approximate item index (present only for large catalogues), or null. */
+    public IvfIndex approximateIndex(ModelKind model) {
+        return approximateIndexes.get(model);
     }
 
     public ModelKind defaultModel() {

@@ -121,6 +121,11 @@ public final class GenerationBuilder implements AutoCloseable {
         return this;
     }
 
+    /** Path for an extra file of the generation (e.g. an approximate index written by its own writer). */
+    public Path file(String name) {
+        return writer.file(name);
+    }
+
     /** A blend of models already added; weights per component (each scaled to [0, 1] at query time). */
     public GenerationBuilder addHybrid(Map<ModelKind, Double> components, Map<String, Object> params) {
         Map<String, Object> all = new LinkedHashMap<>(params);

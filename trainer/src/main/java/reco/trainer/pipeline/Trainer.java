@@ -3,6 +3,9 @@ package reco.trainer.pipeline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import reco.model.ModelKind;
 import reco.model.Neighborhoods;
+import reco.model.ann.IvfIndex;
+import reco.model.ann.IvfIndexWriter;
+import reco.model.ann.IvfParameters;
 import reco.model.generation.Manifest;
 import reco.trainer.data.Interactions;
 import reco.trainer.data.ItemMetadata;
@@ -103,9 +106,18 @@ public final class Trainer {
             AlsFactors factors = timer.timeUnchecked("als",
                     () -> new ImplicitAls(settings.als()).fit(data.positives, progress, null, false));
             als = factors;
-            alsNeighbors = timer.timeUnchecked("als neighbours", () -> EmbeddingNeighbors.compute(factors.itemFactors(),
-                    factors.items(), factors.factors(), settings.contentNeighbors().neighbors(), settings.als().threads(), progress));
             Map<String, Object> p = new LinkedHashMap<>(toMap(settings.als()));
+            if (factors.items() < IvfParameters.DEFAULT_MIN_ITEMS) {
+                alsNeighbors = timer.timeUnchecked("als neighbours", () -> EmbeddingNeighbors.compute(factors.itemFactors(),
+                        factors.items(), factors.factors(), settings.contentNeighbors().neighbors(), settings.als().threads(),
+                        progress));
+            } else {
+                // exact all-pairs cosine is quadratic: large catalogues get an approximate index instead,
+                // which serves both per-user scoring and similar items
+                p.put(reco.model.generation.Generation.ANN_INDEX_PARAMETER, IvfIndex.fileName("als-items"));
+                log.printf("als: %,d items >= %,d: building an approximate (IVF) index instead of exact neighbour lists%n",
+                        factors.items(), IvfParameters.DEFAULT_MIN_ITEMS);
+            }
             p.put("objective", toMap(settings.als().objective()));
             params.put(ModelKind.ALS, p);
         }
@@ -155,6 +167,14 @@ public final class Trainer {
                     }
                     b.addEmbeddingModel(ModelKind.ALS, alsFactors.itemFactors(), alsFactors.userFactors(), alsFactors.factors(),
                             gramF, alsLists, params.get(ModelKind.ALS));
+                    if (params.get(ModelKind.ALS).containsKey(reco.model.generation.Generation.ANN_INDEX_PARAMETER)) {
+                        long ivfStart = System.nanoTime();
+                        IvfIndexWriter.IvfBuildSummary ivf = IvfIndexWriter.write(b.file(IvfIndex.fileName("als-items")),
+                                alsFactors.itemFactors(), alsFactors.items(), alsFactors.factors(),
+                                IvfParameters.defaults(alsFactors.items()));
+                        log.printf("als: IVF index with %,d lists (largest %,d items, %d probed by default) in %.1f s%n",
+                                ivf.lists(), ivf.largestList(), ivf.defaultProbes(), (System.nanoTime() - ivfStart) / 1e9);
+                    }
                 }
                 if (!hybrid.isEmpty()) {
                     b.addHybrid(hybrid, Map.of());
