@@ -18,6 +18,8 @@ import java.io.PrintWriter;
         subcommands = {
                 TrainCommand.class,
                 InspectCommand.class,
+                EvalCommand.class,
+                TuneCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class RecoCli {
