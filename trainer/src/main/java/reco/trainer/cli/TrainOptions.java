@@ -42,7 +42,8 @@ public final class TrainOptions {
     String minWeight;
 
     @Option(names = "--models", paramLabel = "LIST",
-            description = "Models to train, comma-separated from: popularity, content, item-knn, ease, als, hybrid.")
+            description = "Models to train, comma-separated from: popularity, content, item-knn, ease, als, hybrid. "
+                    + "Default: all of them (hybrid serves).")
     String models;
 
     @Option(names = "--default-model", paramLabel = "MODEL",
