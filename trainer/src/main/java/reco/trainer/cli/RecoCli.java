@@ -18,6 +18,8 @@ import java.io.PrintWriter;
         subcommands = {
                 TrainCommand.class,
                 InspectCommand.class,
+                EvalCommand.class,
+                TuneCommand.class,
                 DemoCommand.class,
                 SynthCommand.class,
                 CommandLine.HelpCommand.class

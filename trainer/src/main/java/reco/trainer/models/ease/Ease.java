@@ -77,9 +77,15 @@ public final class Ease {
 
     private Ease() {}
 
-    /** Fits EASE and prunes it to {@code params.neighbours()} weights per source item (the usual path). */
+    /**
+     * Fits EASE and prunes it to {@code params.neighbours()} weights per source item (the usual path),
+     * keeping the weights of largest magnitude, negative ones included: on MovieLens latest-small
+     * (holdout-v1 test split, --min-weight 4, lambda 200, 200 weights per item, `reco eval`) the served
+     * NDCG@20 was 0.1507 with them against 0.1435 keeping the largest positive weights, the dense model
+     * scoring 0.1513 (docs/quality.md).
+     */
     public static Neighborhoods fit(CsrMatrix userItem, Parameters params, Progress.Factory progress) {
-        return fitDense(userItem, params, progress).prune(params.neighbours());
+        return fitDense(userItem, params, progress).prune(params.neighbours(), DenseEase.Pruning.LARGEST_MAGNITUDE);
     }
 
     /**
