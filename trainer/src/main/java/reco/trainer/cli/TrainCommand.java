@@ -25,6 +25,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainOptions training;
 
+    @Mixin
+    ContextOptions context;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model directory (created if needed).")
     Path out;
 
@@ -37,7 +40,7 @@ public final class TrainCommand implements Callable<Integer> {
         Dataset dataset = DatasetLoader.load(data.toLoadRequest(), progress);
         double loadSeconds = (System.nanoTime() - start) / 1e9;
         printReports(dataset, log);
-        Trainer.Result result = new Trainer(settings, progress, log).train(dataset, out);
+        Trainer.Result result = new Trainer(settings, context.toSettings(), progress, log).train(dataset, out);
         PhaseTimer timings = result.timings();
         timings.record("read input", loadSeconds);
         timings.print(log);
