@@ -47,6 +47,11 @@ public final class ContextualRanker {
         return recommender;
     }
 
+    /** The explainer the reasons come from (shares this ranker's fold-in state). */
+    public Explainer explainer() {
+        return explainer;
+    }
+
     /** {@link Recommender#recommendForUser}, re-ranked and explained per {@code options}. */
     public RankedList recommendForUser(int user, int[] recentItems, int k, ModelKind requested, ItemFilter filter,
                                        boolean includeSeen, RerankOptions options) {
