@@ -37,7 +37,7 @@ public final class Mmr {
                 if (taken[c]) {
                     continue;
                 }
-                double penalty = p == 0 ? 0 : maxSimilarity[c];
+                double penalty = p == 0 || diversity == 0 ? 0 : maxSimilarity[c];
                 double value = (1 - diversity) * relevance[c] - diversity * penalty;
                 if (value > bestValue) {
                     bestValue = value;
