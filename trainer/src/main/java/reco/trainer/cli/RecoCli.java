@@ -20,6 +20,7 @@ import java.io.PrintWriter;
                 InspectCommand.class,
                 DemoCommand.class,
                 SynthCommand.class,
+                EvalDiversityCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class RecoCli {
