@@ -8,13 +8,15 @@ import reco.v1.Filter;
 /**
  * Converts a request {@link Filter} into an {@link ItemFilter} over the generation's dense indexes.
  * Unknown item ids are ignored (an allow-list of only unknown ids allows nothing); an unknown
- * category in include_categories matches no item, one in exclude_categories excludes nothing.
+ * category in include_categories matches no item, one in exclude_categories excludes nothing. Items
+ * on the generation's block list are never accepted.
  */
 final class Filters {
     private Filters() {}
 
     static ItemFilter toItemFilter(Generation generation, Filter filter) {
-        if (filter.getExcludeItemIdsCount() == 0 && filter.getAllowItemIdsCount() == 0
+        boolean blocking = generation.blockList().size() > 0;
+        if (!blocking && filter.getExcludeItemIdsCount() == 0 && filter.getAllowItemIdsCount() == 0
                 && filter.getIncludeCategoriesCount() == 0 && filter.getExcludeCategoriesCount() == 0) {
             return ItemFilter.ALLOW_ALL;
         }
@@ -28,7 +30,8 @@ final class Filters {
         }
         int[] exclude = filter.getExcludeCategoriesCount() > 0 ? categoryIds(catalog, filter.getExcludeCategoriesList()) : null;
 
-        ItemFilter.Builder b = ItemFilter.builder();
+        // the generation's block list (block-list.txt) applies to every request, filter or not
+        ItemFilter.Builder b = ItemFilter.builder().block(generation.blockList().items());
         for (String id : filter.getExcludeItemIdsList()) {
             int item = generation.itemIndex().indexOf(id);
             if (item >= 0) {

@@ -9,6 +9,7 @@ import reco.model.ModelKind;
 import reco.model.generation.Generation;
 import reco.model.generation.ItemCatalog;
 import reco.model.generation.Manifest;
+import reco.model.scoring.RankedList;
 import reco.model.scoring.Recommendations;
 import reco.model.scoring.Recommender;
 import reco.v1.BatchRecommendForUserRequest;
@@ -17,6 +18,8 @@ import reco.v1.BatchResult;
 import reco.v1.BatchSimilarItemsRequest;
 import reco.v1.EchoRequest;
 import reco.v1.EchoResponse;
+import reco.v1.ExplainRequest;
+import reco.v1.ExplainResponse;
 import reco.v1.GetModelInfoRequest;
 import reco.v1.ModelInfo;
 import reco.v1.ModelSummary;
@@ -47,6 +50,7 @@ public final class RecommenderService extends RecommenderGrpc.RecommenderImplBas
 
     private final ModelHolder models;
     private final Map<String, Counter> fallbacks;
+    private final Explanations explanations = new Explanations();
 
     public RecommenderService(ModelHolder models, MeterRegistry registry) {
         this.models = models;
@@ -101,6 +105,11 @@ public final class RecommenderService extends RecommenderGrpc.RecommenderImplBas
     @Override
     public void getModelInfo(GetModelInfoRequest request, StreamObserver<ModelInfo> responses) {
         unary(responses, "GetModelInfo", () -> { }, this::modelInfo);
+    }
+
+    @Override
+    public void explain(ExplainRequest request, StreamObserver<ExplainResponse> responses) {
+        unary(responses, "Explain", () -> Explanations.validate(request), lease -> explanations.explain(lease, request));
     }
 
     @Override
@@ -176,6 +185,7 @@ public final class RecommenderService extends RecommenderGrpc.RecommenderImplBas
         ModelKinds.fromProto(r.getModel());
         RequestValidation.filter(r.getFilter());
         RequestValidation.ids("recent_item_ids", r.getRecentItemIdsList(), 0, RequestValidation.MAX_RECENT_ITEM_IDS);
+        RerankRequests.validate(RerankRequests.of(r));
     }
 
     private static void validate(RecommendForItemsRequest r) {
@@ -183,6 +193,7 @@ public final class RecommenderService extends RecommenderGrpc.RecommenderImplBas
         RequestValidation.k(r.getK());
         ModelKinds.fromProto(r.getModel());
         RequestValidation.filter(r.getFilter());
+        RerankRequests.validate(RerankRequests.of(r));
     }
 
     // ---------------------------------------------------------------- answers
@@ -205,8 +216,18 @@ public final class RecommenderService extends RecommenderGrpc.RecommenderImplBas
         ModelKind model = recommender.resolve(ModelKinds.fromProto(r.getModel()));
         int user = g.userIndex().indexOf(r.getUserId());
         int[] recent = knownItems(g, r.getRecentItemIdsList());
-        Recommendations result = recommender.recommendForUser(user, recent, r.getK(), model,
-                Filters.toItemFilter(g, r.getFilter()), r.getIncludeSeen());
+        RerankRequests.Knobs knobs = RerankRequests.of(r);
+        Recommendations result;
+        String[] reasons = null;
+        if (knobs.any()) {
+            RankedList ranked = explanations.ranker(lease).recommendForUser(user, recent, r.getK(), model,
+                    Filters.toItemFilter(g, r.getFilter()), r.getIncludeSeen(), RerankRequests.options(g, knobs));
+            result = ranked.recommendations();
+            reasons = ranked.reasons();
+        } else {
+            result = recommender.recommendForUser(user, recent, r.getK(), model,
+                    Filters.toItemFilter(g, r.getFilter()), r.getIncludeSeen());
+        }
         String fallbackKind;
         if (user < 0) {
             fallbackKind = FALLBACK_UNKNOWN_USER;
@@ -216,7 +237,7 @@ public final class RecommenderService extends RecommenderGrpc.RecommenderImplBas
         } else {
             fallbackKind = FALLBACK_NO_NEIGHBOURS;
         }
-        return response(g, result, r.getOmitMetadata(), fallbackKind);
+        return response(g, result, r.getOmitMetadata(), fallbackKind, reasons);
     }
 
     private RecommendResponse recommendForItems(ServedGeneration.Lease lease, RecommendForItemsRequest r) {
@@ -226,6 +247,12 @@ public final class RecommenderService extends RecommenderGrpc.RecommenderImplBas
         int[] items = knownItems(g, r.getItemIdsList());
         if (items.length == 0) {
             throw Statuses.notFound("none of the " + r.getItemIdsCount() + " item_ids is in generation " + g.id());
+        }
+        RerankRequests.Knobs knobs = RerankRequests.of(r);
+        if (knobs.any()) {
+            RankedList ranked = explanations.ranker(lease).recommendForItems(items, r.getK(), model,
+                    Filters.toItemFilter(g, r.getFilter()), r.getIncludeInputItems(), RerankRequests.options(g, knobs));
+            return response(g, ranked.recommendations(), r.getOmitMetadata(), FALLBACK_NO_NEIGHBOURS, ranked.reasons());
         }
         Recommendations result = recommender.recommendForItems(items, r.getK(), model,
                 Filters.toItemFilter(g, r.getFilter()), r.getIncludeInputItems());
@@ -255,6 +282,12 @@ public final class RecommenderService extends RecommenderGrpc.RecommenderImplBas
     }
 
     private RecommendResponse response(Generation g, Recommendations result, boolean omitMetadata, String fallbackKind) {
+        return response(g, result, omitMetadata, fallbackKind, null);
+    }
+
+    /** {@code reasons}: one per item (the request's explain flag), or null. */
+    private RecommendResponse response(Generation g, Recommendations result, boolean omitMetadata, String fallbackKind,
+                                       String[] reasons) {
         RecommendResponse.Builder b = RecommendResponse.newBuilder()
                 .setServedBy(ModelKinds.toProto(result.servedBy()))
                 .setFallback(result.isFallback())
@@ -272,6 +305,9 @@ public final class RecommenderService extends RecommenderGrpc.RecommenderImplBas
                     .setScore(scores[i]);
             if (catalog != null) {
                 item.setTitle(catalog.title(items[i])).addAllCategories(catalog.categories(items[i]));
+            }
+            if (reasons != null && reasons[i] != null) {
+                item.setReason(reasons[i]);
             }
             b.addItems(item);
         }

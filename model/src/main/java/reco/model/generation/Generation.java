@@ -42,6 +42,8 @@ public final class Generation implements AutoCloseable {
     private final Map<ModelKind, NeighborLists> neighbors;
     private final Map<String, EmbeddingMatrix> embeddings;
     private final Map<ModelKind, IvfIndex> approximateIndexes;
+    private TimeOfDayProfile timeOfDay; // optional: null when the generation has none
+    private BlockList blockList = BlockList.EMPTY; // optional
 
     /** Model parameter naming the model's approximate item index file (large catalogues only). */
     public static final String ANN_INDEX_PARAMETER = "annIndexFile";
@@ -174,13 +176,37 @@ public final class Generation implements AutoCloseable {
             }
             IdIndex itemIndex = join(itemIndexFuture);
             IdIndex userIndex = join(userIndexFuture);
-            return new Generation(dir, manifest, arena, itemIds, userIds, itemIndex, userIndex, catalog, histories,
-                    popularity, neighbors, embeddings, approximate);
+            Generation generation = new Generation(dir, manifest, arena, itemIds, userIds, itemIndex, userIndex, catalog,
+                    histories, popularity, neighbors, embeddings, approximate);
+            try {
+                generation.openOptionalParts(verifyChecksums);
+            } catch (IOException | RuntimeException e) {
+                itemIndex.close();
+                userIndex.close();
+                throw e;
+            }
+            return generation;
         } catch (IOException | RuntimeException e) {
             closeQuietly(itemIndexFuture);
             closeQuietly(userIndexFuture);
             arena.close();
             throw e;
+        }
+    }
+
+    /**
+     * Files later trainers added; older generations lack them and open unchanged: the time-of-day
+     * profile and the block list.
+     */
+    private void openOptionalParts(boolean verifyChecksums) throws IOException {
+        Path timeFile = directory.resolve(GenerationFiles.TIME_OF_DAY);
+        if (Files.exists(timeFile)) {
+            timeOfDay = TimeOfDayProfile.open(ModelFile.open(timeFile, GenerationFiles.FORMAT_TIME_OF_DAY, arena, verifyChecksums),
+                    itemCount(), catalog == null ? 0 : catalog.categoryNameCount());
+        }
+        Path blockFile = directory.resolve(GenerationFiles.BLOCK_LIST);
+        if (Files.exists(blockFile)) {
+            blockList = BlockList.read(blockFile, itemIndex::indexOf);
         }
     }
 
@@ -232,6 +258,10 @@ public final class Generation implements AutoCloseable {
     public ItemCatalog catalog() { return catalog; }
     public UserHistories histories() { return histories; }
     public PopularityRanking popularity() { return popularity; }
+    /** Item and category popularity by time of day, or null when the generation has none. */
+    public TimeOfDayProfile timeOfDay() { return timeOfDay; }
+    /** Items never to recommend ({@link BlockList#EMPTY} when the generation has no block list). */
+    public BlockList blockList() { return blockList; }
     /** The model's neighbour lists, or null. */
     public NeighborLists neighbors(ModelKind model) { return neighbors.get(model); }
     public boolean hasModel(ModelKind model) { return manifest.model(model.id) != null; }

@@ -18,6 +18,13 @@ public final class GenerationFiles {
     public static final String ITEM_CATALOG = "item-catalog.bin";
     public static final String USER_HISTORIES = "user-histories.bin";
     public static final String POPULARITY = "popularity.bin";
+    /** Optional: item and category popularity by hour of day and weekday/weekend ({@link TimeOfDayProfile}). */
+    public static final String TIME_OF_DAY = "time-of-day.bin";
+    /**
+     * Optional: item ids never to recommend, one per line (UTF-8, '#' starts a comment), copied in by
+     * the trainer from {@code --block-list}; read when the generation is opened ({@link BlockList}).
+     */
+    public static final String BLOCK_LIST = "block-list.txt";
     /** Prefix of in-progress generation directories; never served, removed by the next trainer run. */
     public static final String TEMP_PREFIX = ".tmp-";
 
@@ -27,6 +34,7 @@ public final class GenerationFiles {
     public static final String FORMAT_POPULARITY = "reco.popularity";
     public static final String FORMAT_NEIGHBORS = "reco.neighbors";
     public static final String FORMAT_EMBEDDINGS = "reco.embeddings";
+    public static final String FORMAT_TIME_OF_DAY = "reco.time-of-day";
 
     private GenerationFiles() {}
 

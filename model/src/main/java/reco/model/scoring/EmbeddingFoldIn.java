@@ -1,6 +1,7 @@
 package reco.model.scoring;
 
 import reco.model.ModelKind;
+import reco.model.als.AlsExplanation;
 import reco.model.als.AlsFoldIn;
 import reco.model.als.AlsObjective;
 import reco.model.als.ConfidenceFunction;
@@ -18,6 +19,9 @@ import java.util.Map;
  */
 public final class EmbeddingFoldIn implements Recommender.FoldIn {
     private final Map<ModelKind, AlsFoldIn> solvers = new EnumMap<>(ModelKind.class);
+    private final Map<ModelKind, AlsObjective> objectives = new EnumMap<>(ModelKind.class);
+    private final Map<ModelKind, double[]> grams = new EnumMap<>(ModelKind.class);
+    private final Map<ModelKind, EmbeddingMatrix> itemFactors = new EnumMap<>(ModelKind.class);
 
     public EmbeddingFoldIn(Generation generation) {
         for (Manifest.ModelEntry m : generation.manifest().models()) {
@@ -38,6 +42,9 @@ public final class EmbeddingFoldIn implements Recommender.FoldIn {
                     ConfidenceFunction.valueOf(String.valueOf(o.get("confidence"))), number(o, "logEpsilon"),
                     number(o, "regularizationExponent"));
             solvers.put(kind, new AlsFoldIn(items, gram, objective));
+            objectives.put(kind, objective);
+            grams.put(kind, gram);
+            itemFactors.put(kind, items);
         }
     }
 
@@ -51,6 +58,19 @@ public final class EmbeddingFoldIn implements Recommender.FoldIn {
 
     public boolean supports(ModelKind model) {
         return solvers.containsKey(model);
+    }
+
+    /**
+     * The Hu-Koren-Volinsky decomposition of the folded-in user's scores (see {@link AlsExplanation}),
+     * or null when {@code model} has no stored objective or {@code count} is 0.
+     */
+    public AlsExplanation explanation(ModelKind model, int[] items, float[] weights, int count) {
+        AlsObjective objective = objectives.get(model);
+        if (objective == null || count == 0) {
+            return null;
+        }
+        return AlsExplanation.prepare(itemFactors.get(model), grams.get(model), objective,
+                java.util.Arrays.copyOf(items, count), java.util.Arrays.copyOf(weights, count));
     }
 
     @Override

@@ -10,6 +10,7 @@ import reco.model.generation.ItemCatalog;
 public final class ItemFilter {
     public static final ItemFilter ALLOW_ALL = new ItemFilter(null, null, null, null, null);
 
+    private IntSet blocked; // shared, read-only: a generation's block list (not copied per request)
     private final IntSet excluded;
     private final IntSet allowed;
     private final int[] includeCategories;
@@ -30,6 +31,9 @@ public final class ItemFilter {
     }
 
     public boolean accepts(int item) {
+        if (blocked != null && blocked.contains(item)) {
+            return false;
+        }
         if (excluded != null && excluded.contains(item)) {
             return false;
         }
@@ -70,6 +74,13 @@ public final class ItemFilter {
         private int[] includeCategories;
         private int[] excludeCategories;
         private ItemCatalog catalog;
+        private IntSet blocked;
+
+        /** Items never to return, shared and not copied (e.g. a generation's block list); null or empty: none. */
+        public Builder block(IntSet items) {
+            this.blocked = items == null || items.size() == 0 ? null : items;
+            return this;
+        }
 
         public Builder exclude(int item) {
             if (excluded == null) {
@@ -104,10 +115,13 @@ public final class ItemFilter {
         }
 
         public ItemFilter build() {
-            if (excluded == null && allowed == null && includeCategories == null && excludeCategories == null) {
+            if (excluded == null && allowed == null && includeCategories == null && excludeCategories == null
+                    && blocked == null) {
                 return ALLOW_ALL;
             }
-            return new ItemFilter(excluded, allowed, includeCategories, excludeCategories, catalog);
+            ItemFilter f = new ItemFilter(excluded, allowed, includeCategories, excludeCategories, catalog);
+            f.blocked = blocked;
+            return f;
         }
     }
 }

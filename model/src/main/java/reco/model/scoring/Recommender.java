@@ -249,6 +249,24 @@ public final class Recommender {
         return any;
     }
 
+    /** A profile as the scorers see it: items (repeats possible) and their weights, parallel. */
+    public record WeightedItems(int[] items, float[] weights) {}
+
+    /**
+     * The weighted items {@code model} scores {@code user} (-1: unknown) plus {@code recentItems} from,
+     * exactly as the recommend methods build them (explanations decompose scores over these).
+     */
+    public WeightedItems weightedProfile(int user, int[] recentItems, ModelKind model) {
+        Profile p = profile(user, recentItems, model);
+        return new WeightedItems(java.util.Arrays.copyOf(p.items, p.count), java.util.Arrays.copyOf(p.weights, p.count));
+    }
+
+    /** Hybrid blend weights of {@code model}, or null when it is not a blend. */
+    public Map<ModelKind, Double> hybridComponents(ModelKind model) {
+        Map<ModelKind, Double> c = hybridComponents.get(model);
+        return c == null ? null : java.util.Collections.unmodifiableMap(c);
+    }
+
     /**
      * The weighted items a score is built from: the user's positive history (strength as trained;
      * content profiles also decay with age) plus the recent items given.

@@ -22,6 +22,7 @@ import java.io.PrintWriter;
                 TuneCommand.class,
                 DemoCommand.class,
                 SynthCommand.class,
+                EvalDiversityCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class RecoCli {

@@ -25,6 +25,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainOptions training;
 
+    @Mixin
+    ContextOptions context;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model directory (created if needed).")
     Path out;
 
@@ -33,11 +36,12 @@ public final class TrainCommand implements Callable<Integer> {
         PrintStream log = System.err;
         ProgressReporter progress = ProgressReporter.toStderr();
         var settings = training.toSettings();
+        var contextSettings = context.toSettings(); // validated before the (slow) read
         long start = System.nanoTime();
         Dataset dataset = DatasetLoader.load(data.toLoadRequest(), progress);
         double loadSeconds = (System.nanoTime() - start) / 1e9;
         printReports(dataset, log);
-        Trainer.Result result = new Trainer(settings, progress, log).train(dataset, out);
+        Trainer.Result result = new Trainer(settings, contextSettings, progress, log).train(dataset, out);
         PhaseTimer timings = result.timings();
         timings.record("read input", loadSeconds);
         timings.print(log);

@@ -89,6 +89,28 @@ public final class GenerationBuilder implements AutoCloseable {
         return this;
     }
 
+    /** The time-of-day profile ({@link reco.model.generation.TimeOfDayProfile}); optional. */
+    public GenerationBuilder writeTimeOfDay(reco.trainer.models.context.TimeOfDayModel m) throws IOException {
+        requireIds();
+        reco.model.generation.TimeOfDayProfile.write(writer.file(GenerationFiles.TIME_OF_DAY), m.global(), m.itemRelative(),
+                m.items(), m.categoryRelative(), m.categories(), m.zone());
+        return this;
+    }
+
+    /**
+     * Copies the ids of {@code source} (one per line, '#' comments) into the generation's block list,
+     * normalised (trimmed, comments dropped); returns how many ids it lists.
+     */
+    public int writeBlockList(Path source) throws IOException {
+        java.util.List<String> ids = reco.model.generation.BlockList.readIds(source);
+        StringBuilder text = new StringBuilder("# copied from ").append(source.toAbsolutePath()).append('\n');
+        for (String id : ids) {
+            text.append(id).append('\n');
+        }
+        java.nio.file.Files.writeString(writer.file(GenerationFiles.BLOCK_LIST), text, java.nio.charset.StandardCharsets.UTF_8);
+        return ids.size();
+    }
+
     /** A neighbour model (content, item-kNN, EASE): recommends for users by aggregating neighbours. */
     public GenerationBuilder addNeighborModel(ModelKind model, Neighborhoods neighbors, Map<String, Object> params)
             throws IOException {

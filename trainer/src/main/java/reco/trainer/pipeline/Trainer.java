@@ -17,6 +17,8 @@ import reco.trainer.models.als.AlsFactors;
 import reco.trainer.models.als.EmbeddingNeighbors;
 import reco.trainer.models.als.ImplicitAls;
 import reco.trainer.models.content.ContentNeighbors;
+import reco.trainer.models.context.TimeOfDayModel;
+import reco.trainer.models.context.TimeOfDayTrainer;
 import reco.trainer.models.content.ContentVectorizer;
 import reco.trainer.models.content.ContentVectors;
 import reco.trainer.models.ease.Ease;
@@ -45,11 +47,18 @@ public final class Trainer {
                          PhaseTimer timings) {}
 
     private final TrainSettings settings;
+    private final ContextSettings context;
     private final Progress.Factory progress;
     private final PrintStream log;
 
     public Trainer(TrainSettings settings, Progress.Factory progress, PrintStream log) {
+        this(settings, ContextSettings.defaults(), progress, log);
+    }
+
+    /** @param context time-of-day zone and priors, block list (see {@link ContextSettings}) */
+    public Trainer(TrainSettings settings, ContextSettings context, Progress.Factory progress, PrintStream log) {
         this.settings = settings;
+        this.context = context;
         this.progress = progress;
         this.log = log;
     }
@@ -140,6 +149,7 @@ public final class Trainer {
             trained.add(ModelKind.ALS);
         }
         ModelKind defaultModel = chooseDefault(trained, !hybrid.isEmpty());
+        TimeOfDayModel timeOfDay = timer.timeUnchecked("time of day", () -> trainTimeOfDay(in, data.items, metadata, hasContent));
         AlsFactors alsFactors = als;
         Neighborhoods alsLists = alsNeighbors;
 
@@ -179,6 +189,7 @@ public final class Trainer {
                 if (!hybrid.isEmpty()) {
                     b.addHybrid(hybrid, Map.of());
                 }
+                writeContext(b, timeOfDay);
                 for (ReadReport r : dataset.reports()) {
                     b.input(new Manifest.InputFile(r.kind().name().toLowerCase(), r.path().toString(),
                             r.format().cliName(), r.fingerprint().sizeBytes(), r.fingerprint().crc32c()));
@@ -194,6 +205,38 @@ public final class Trainer {
         });
         Manifest.Counts c = counts(dataset, data);
         return new Result(published, published.getFileName().toString(), c, defaultModel, timer);
+    }
+
+    // ---------------------------------------------------------------- context and business rules
+
+    private TimeOfDayModel trainTimeOfDay(Interactions in, int items, ItemMetadata metadata, boolean hasContent) {
+        if (!in.hasTimestamps()) {
+            return null;
+        }
+        java.util.List<java.util.List<String>> categories = null;
+        if (hasContent) { // category ids must match the catalogue's, which exists only with content
+            categories = new java.util.ArrayList<>(items);
+            for (int i = 0; i < items; i++) {
+                categories.add(metadata.categories(i));
+            }
+        }
+        return TimeOfDayTrainer.train(in, items, categories, settings.minWeight(), context.timeZone(),
+                context.itemPrior(), context.categoryPrior());
+    }
+
+    private void writeContext(GenerationBuilder b, TimeOfDayModel timeOfDay) throws IOException {
+        if (timeOfDay != null) {
+            b.writeTimeOfDay(timeOfDay);
+            b.parameter("timeOfDay", Map.of("timeZone", context.timeZone().getId(), "itemPrior", context.itemPrior(),
+                    "categoryPrior", context.categoryPrior(), "interactions", timeOfDay.interactionsBinned()));
+        } else {
+            log.println("time of day: skipped (no interaction has a timestamp)");
+        }
+        if (context.blockList() != null) {
+            int blocked = b.writeBlockList(context.blockList());
+            b.parameter("blockListIds", blocked);
+            log.printf("block list: %,d ids from %s%n", blocked, context.blockList());
+        }
     }
 
     private ModelKind chooseDefault(java.util.Set<ModelKind> trained, boolean hybrid) {
