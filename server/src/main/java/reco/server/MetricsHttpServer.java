@@ -10,14 +10,17 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
 
 /**
- * {@code GET /metrics} in the Prometheus text format, on its own small HTTP port (the JDK's built-in
- * server: a scrape every few seconds needs nothing more).
+ * {@code GET /metrics} in the Prometheus text format and {@code GET /healthz} (200 "SERVING" while a
+ * generation is served, 503 "NOT_SERVING" otherwise, for probes that speak HTTP but not gRPC), on its
+ * own small HTTP port (the JDK's built-in server: a scrape every few seconds needs nothing more).
  */
 public final class MetricsHttpServer implements AutoCloseable {
     /** The Prometheus text exposition format. */
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String TEXT = "text/plain; charset=utf-8";
 
     private final HttpServer http;
     private final ExecutorService executor;
@@ -27,8 +30,12 @@ public final class MetricsHttpServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    /** Binds {@code host:port} (0 = a free port) and serves {@code registry} at /metrics. */
-    public static MetricsHttpServer start(String host, int port, PrometheusMeterRegistry registry) throws IOException {
+    /**
+     * Binds {@code host:port} (0 = a free port) and serves {@code registry} at /metrics and
+     * {@code serving} at /healthz.
+     */
+    public static MetricsHttpServer start(String host, int port, PrometheusMeterRegistry registry,
+                                          BooleanSupplier serving) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "reco-metrics-http");
@@ -39,10 +46,13 @@ public final class MetricsHttpServer implements AutoCloseable {
         http.createContext("/", exchange -> {
             try (exchange) {
                 String path = exchange.getRequestURI().getPath();
-                if (!path.equals("/metrics")) {
-                    respond(exchange, 404, "text/plain; charset=utf-8", "not found: try /metrics\n");
+                if (!path.equals("/metrics") && !path.equals("/healthz")) {
+                    respond(exchange, 404, TEXT, "not found: try /metrics or /healthz\n");
                 } else if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
-                    respond(exchange, 405, "text/plain; charset=utf-8", "only GET\n");
+                    respond(exchange, 405, TEXT, "only GET\n");
+                } else if (path.equals("/healthz")) {
+                    boolean up = serving.getAsBoolean();
+                    respond(exchange, up ? 200 : 503, TEXT, up ? "SERVING\n" : "NOT_SERVING\n");
                 } else {
                     respond(exchange, 200, CONTENT_TYPE, registry.scrape());
                 }

@@ -3,6 +3,8 @@ package reco.server;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import reco.model.ModelKind;
 import reco.model.format.ModelFormatException;
 import reco.model.generation.Generation;
@@ -52,6 +54,10 @@ public final class ModelHolder implements AutoCloseable {
     private final AtomicReference<ServedGeneration> current = new AtomicReference<>();
     private final List<Consumer<ServedGeneration>> publishListeners = new CopyOnWriteArrayList<>();
     private final Counter reloads;
+    /** reco.model.generation{generation=ID} = 1 for the served generation only (one row: bounded). */
+    private final MultiGauge generationInfo;
+    /** Wall time of the last successful load (open, validate, warm up), for the load-time gauge. */
+    private volatile long lastLoadNanos = -1;
     /** Directory name of the last generation refused: not retried until CURRENT changes (or a forced reload). */
     private String lastRefused;
     /** Last problem the watcher logged, so an unchanged problem is logged once, not every poll. */
@@ -78,6 +84,13 @@ public final class ModelHolder implements AutoCloseable {
         Gauge.builder("reco.model.loaded.time", this, h -> h.servedValue(s -> s.loadedAt().toEpochMilli() / 1000.0))
                 .description("When the served generation was loaded (seconds since the epoch; NaN when none)")
                 .baseUnit("seconds").strongReference(true).register(registry);
+        Gauge.builder("reco.model.load.duration", this,
+                        h -> h.lastLoadNanos < 0 ? Double.NaN : h.lastLoadNanos / 1e9)
+                .description("How long the served generation took to open, validate and warm up")
+                .baseUnit("seconds").strongReference(true).register(registry);
+        this.generationInfo = MultiGauge.builder("reco.model.generation")
+                .description("1 for the generation being served, tagged with its id (one series at a time)")
+                .register(registry);
         Gauge.builder("reco.model.items", this, h -> h.servedValue(s -> s.generation().itemCount()))
                 .description("Items in the served generation").baseUnit("items").strongReference(true).register(registry);
         Gauge.builder("reco.model.users", this, h -> h.servedValue(s -> s.generation().userCount()))
@@ -140,6 +153,18 @@ public final class ModelHolder implements AutoCloseable {
         return loadCurrent(false);
     }
 
+    /**
+     * Loads the generation ROOT/CURRENT names now, on the caller's thread, unless it is already served;
+     * unlike {@link #loadCurrent()} a generation refused before is tried again. This is the admin
+     * reload: it waits for a poll or SIGHUP reload in progress and returns when this one is done.
+     *
+     * @return true when a new generation was published
+     * @throws IOException when CURRENT is missing or unreadable, or the generation is refused (already logged and counted)
+     */
+    public synchronized boolean reloadNow() throws IOException {
+        return loadCurrent(true);
+    }
+
     private synchronized boolean loadCurrent(boolean retryRefused) throws IOException {
         if (closed) {
             return false;
@@ -182,6 +207,8 @@ public final class ModelHolder implements AutoCloseable {
         ServedGeneration next = new ServedGeneration(generation, recommender, Instant.now());
         ServedGeneration previous = current.getAndSet(next);
         lastRefused = null;
+        lastLoadNanos = System.nanoTime() - started;
+        generationInfo.register(List.of(MultiGauge.Row.of(Tags.of("generation", generation.id()), 1)), true);
         reloads.increment();
         LOG.info(String.format(Locale.ROOT, "serving generation %s (%d items, %d users, default model %s) from %s; loaded in %d ms",
                 generation.id(), generation.itemCount(), generation.userCount(), generation.defaultModel(), dir,
@@ -326,6 +353,7 @@ public final class ModelHolder implements AutoCloseable {
         }
         synchronized (this) {
             ServedGeneration s = current.getAndSet(null);
+            generationInfo.register(List.of(), true);
             if (s != null) {
                 s.retire();
             }

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The reco gRPC server's lifecycle: reco.v1.Recommender, grpc.health.v1 and server reflection v1 on
+ * The reco gRPC server's lifecycle: reco.v1.Recommender, reco.v1.Admin, grpc.health.v1 and server reflection v1 on
  * the given {@link ServerBuilder} (Netty in production, in-process in tests), with Micrometer's
  * {@code grpc.server.*} metrics on every call.
  *
@@ -65,6 +65,7 @@ public final class RecoServer {
                 : ServerInterceptors.intercept(service, new ConcurrencyLimitInterceptor(maxConcurrentCalls, registry));
         this.server = builder
                 .addService(recommender)
+                .addService(new AdminService(models)) // never limited: an operator must get through under overload
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .intercept(metrics)
@@ -88,6 +89,13 @@ public final class RecoServer {
     /** The bound port (the ephemeral one when started on port 0); -1 for transports without ports. */
     public int port() {
         return server.getPort();
+    }
+
+    /** True while a generation is served and shutdown has not begun: what /healthz reports. */
+    public boolean isServing() {
+        synchronized (lifecycle) {
+            return !shutdownStarted && models.isLoaded();
+        }
     }
 
     public ModelHolder models() {

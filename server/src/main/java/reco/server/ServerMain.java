@@ -1,11 +1,14 @@
 package reco.server;
 
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -13,10 +16,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import reco.model.vector.VectorUtil;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,9 +72,53 @@ public final class ServerMain implements Callable<Integer> {
             description = "TCP port; 0 picks a free one (printed when serving). Default: ${DEFAULT-VALUE}.")
     int port;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
-            description = "Address to bind. Default: ${DEFAULT-VALUE} (local only); e.g. 0.0.0.0 to accept remote clients.")
+    @Option(names = "--host", defaultValue = TransportSettings.DEFAULT_HOST, paramLabel = "HOST",
+            description = "Address to bind (gRPC and metrics). Default: ${DEFAULT-VALUE} (local only); "
+                    + "e.g. 0.0.0.0 to accept remote clients.")
     String host;
+
+    @Option(names = "--max-inbound-message-size", defaultValue = "" + TransportSettings.DEFAULT_MAX_INBOUND_MESSAGE_BYTES,
+            paramLabel = "BYTES", description = "Largest request accepted; bigger ones fail with RESOURCE_EXHAUSTED. "
+                    + "Default: ${DEFAULT-VALUE} (4 MiB).")
+    int maxInboundMessageSize;
+
+    @Option(names = "--keepalive-time", defaultValue = "1m", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Ping a client after this long without traffic, to detect dead connections. Default: ${DEFAULT-VALUE}.")
+    Duration keepAliveTime;
+
+    @Option(names = "--keepalive-timeout", defaultValue = "20s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Close a connection whose ping is not answered within this time. Default: ${DEFAULT-VALUE}.")
+    Duration keepAliveTimeout;
+
+    @Option(names = "--permit-keepalive-time", defaultValue = "30s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Shortest ping interval allowed to clients; clients pinging more often are disconnected "
+                    + "(GOAWAY too_many_pings). Default: ${DEFAULT-VALUE}.")
+    Duration permitKeepAliveTime;
+
+    @Option(names = "--permit-keepalive-without-calls", defaultValue = "false", fallbackValue = "true", arity = "0..1",
+            description = "Let clients ping while they have no call open. Default: ${DEFAULT-VALUE}.")
+    boolean permitKeepAliveWithoutCalls;
+
+    @Option(names = "--max-connection-idle", defaultValue = "0s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Close connections idle (no call) for this long, gracefully; 0 = never. Default: ${DEFAULT-VALUE}.")
+    Duration maxConnectionIdle;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM",
+            description = "Serve TLS with this PEM certificate chain (needs --tls-key). Default: plaintext.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM",
+            description = "The PEM private key (unencrypted PKCS#8, BEGIN PRIVATE KEY) of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-client-ca", paramLabel = "PEM",
+            description = "Mutual TLS: require client certificates signed by these PEM CA certificates (needs --tls-cert).")
+    Path tlsClientCa;
+
+    @Option(names = "--call-executor", defaultValue = "pool", paramLabel = "KIND",
+            description = "Where calls run: pool (a thread per core; slow calls never stall the network threads) or "
+                    + "direct (on the network threads: less hand-off per call). Default: ${DEFAULT-VALUE}.")
+    String callExecutorKind;
 
     @Option(names = "--poll-interval", defaultValue = "1s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How often to look at ROOT/CURRENT for a new generation (e.g. 500ms, 1s, 2m). Default: ${DEFAULT-VALUE}.")
@@ -155,6 +202,18 @@ public final class ServerMain implements Callable<Integer> {
             err.println("error: --max-concurrent-calls must be >= 0 (0 = no limit), got " + maxConcurrentCalls);
             return EXIT_USAGE;
         }
+        if (!callExecutorKind.equals("pool") && !callExecutorKind.equals("direct")) {
+            err.println("error: --call-executor must be pool or direct, got " + callExecutorKind);
+            return EXIT_USAGE;
+        }
+        TransportSettings transport;
+        try {
+            transport = new TransportSettings(host, port, maxInboundMessageSize, keepAliveTime, keepAliveTimeout,
+                    permitKeepAliveTime, permitKeepAliveWithoutCalls, maxConnectionIdle, tlsCert, tlsKey, tlsClientCa);
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return EXIT_USAGE;
+        }
         if (!Files.isDirectory(modelRoot)) {
             err.println("error: model directory " + modelRoot + " does not exist (train one with `reco train --out "
                     + modelRoot + "`)");
@@ -162,6 +221,11 @@ public final class ServerMain implements Callable<Integer> {
         }
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        LOG.info("vector kernels: " + VectorUtil.implementationName() + " (" + VectorUtil.selectionReason() + ")");
+        Gauge.builder("reco.vector.implementation", () -> 1)
+                .description("1, tagged with the scoring kernels in use (panama = jdk.incubator.vector, scalar)")
+                .tag("implementation", VectorUtil.implementationName())
+                .register(registry);
         ModelHolder models = new ModelHolder(modelRoot, registry);
         // The slow part first, on its own thread: the generation opens while the server binds.
         CompletableFuture<Void> loading = new CompletableFuture<>();
@@ -176,35 +240,52 @@ public final class ServerMain implements Callable<Integer> {
         loader.setDaemon(true);
         loader.start();
 
-        ExecutorService callExecutor = callExecutor();
-        RecoServer server = new RecoServer(
-                NettyServerBuilder.forAddress(new InetSocketAddress(host, port)).executor(callExecutor),
-                models, registry, maxConcurrentCalls);
+        ExecutorService callExecutor = callExecutorKind.equals("direct") ? null : callExecutor();
+        RecoServer server;
+        try {
+            NettyServerBuilder netty = transport.builder();
+            if (callExecutor == null) {
+                netty.directExecutor();
+            } else {
+                netty.executor(callExecutor);
+            }
+            server = new RecoServer(netty, models, registry, maxConcurrentCalls);
+        } catch (IOException | RuntimeException e) {
+            models.close();
+            shutdownNow(callExecutor);
+            return startupFailure(rootMessage(e), e);
+        }
         try {
             server.start();
         } catch (IOException | RuntimeException e) {
             models.close();
-            callExecutor.shutdownNow();
+            shutdownNow(callExecutor);
             return startupFailure("cannot listen on " + host + ":" + port + ": " + rootMessage(e), e);
+        }
+        LOG.info("gRPC on " + host + ":" + server.port() + (transport.mutualTls() ? " with mutual TLS"
+                : transport.tls() ? " with TLS" : " (plaintext)") + ", calls on " + callExecutorKind + " executor");
+        MetricsHttpServer metrics = null;
+        if (metricsPort >= 0) {
+            // before the model is loaded, so that /healthz answers 503 while it loads
+            try {
+                bindJvmMetrics(registry);
+                metrics = MetricsHttpServer.start(host, metricsPort, registry, server::isServing);
+                LOG.info("metrics at http://" + host + ":" + metrics.port() + "/metrics, health at /healthz");
+            } catch (IOException | RuntimeException e) {
+                server.shutdown(Duration.ZERO);
+                shutdownNow(callExecutor);
+                return startupFailure("cannot serve metrics on " + host + ":" + metricsPort + ": " + rootMessage(e), e);
+            }
         }
         try {
             loading.join();
         } catch (CompletionException e) {
             server.shutdown(Duration.ZERO);
-            callExecutor.shutdownNow();
-            return startupFailure("cannot serve " + modelRoot + ": " + rootMessage(e.getCause()), e.getCause());
-        }
-        MetricsHttpServer metrics = null;
-        if (metricsPort >= 0) {
-            try {
-                bindJvmMetrics(registry);
-                metrics = MetricsHttpServer.start(host, metricsPort, registry);
-                LOG.info("metrics at http://" + host + ":" + metrics.port() + "/metrics");
-            } catch (IOException | RuntimeException e) {
-                server.shutdown(Duration.ZERO);
-                callExecutor.shutdownNow();
-                return startupFailure("cannot serve metrics on " + host + ":" + metricsPort + ": " + rootMessage(e), e);
+            shutdownNow(callExecutor);
+            if (metrics != null) {
+                metrics.close();
             }
+            return startupFailure("cannot serve " + modelRoot + ": " + rootMessage(e.getCause()), e.getCause());
         }
         models.startWatching(pollInterval);
         reloadOnSighup(models);
@@ -236,7 +317,7 @@ public final class ServerMain implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            r.callExecutor().shutdownNow();
+            shutdownNow(r.callExecutor());
             if (r.metrics() != null) {
                 r.metrics().close();
             }
@@ -279,8 +360,16 @@ public final class ServerMain implements Callable<Integer> {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry); // lives as long as the process
         new JvmThreadMetrics().bindTo(registry);
+        new JvmInfoMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+    }
+
+    private static void shutdownNow(ExecutorService executor) {
+        if (executor != null) {
+            executor.shutdownNow();
+        }
     }
 
     /** Calls run on a fixed pool sized to the cores: scoring is CPU-bound, more threads only queue. */

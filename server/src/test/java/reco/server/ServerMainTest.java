@@ -4,8 +4,14 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reco.model.vector.VectorUtil;
+import reco.v1.AdminGrpc;
 import reco.v1.GetModelInfoRequest;
+import reco.v1.RecommendForUserRequest;
 import reco.v1.RecommenderGrpc;
+import reco.v1.ReloadRequest;
+import reco.v1.ReloadResponse;
+import reco.v1.SimilarItemsRequest;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -22,6 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Command line, exit codes and a real Netty start on an ephemeral port. */
@@ -36,6 +43,11 @@ class ServerMainTest {
 
     private int run(String... args) {
         return ServerMain.commandLine(main).execute(args);
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private String err() {
@@ -54,6 +66,31 @@ class ServerMainTest {
         assertEquals(ServerMain.EXIT_USAGE, run("--model", root.toString(), "--port", "70000"));
         assertEquals(ServerMain.EXIT_USAGE, run("--model", root.toString(), "--poll-interval", "soon"));
         assertEquals(ServerMain.EXIT_USAGE, run("--model", root.toString(), "--no-such-flag"));
+        assertEquals(ServerMain.EXIT_USAGE, run("--model", root.toString(), "--call-executor", "fancy"));
+        assertEquals(ServerMain.EXIT_USAGE, run("--model", root.toString(), "--tls-key", "key.pem"));
+        assertTrue(err().contains("TLS needs both a certificate and its private key"), err());
+        assertEquals(ServerMain.EXIT_USAGE, run("--model", root.toString(), "--keepalive-time", "0s"));
+        assertEquals(ServerMain.EXIT_USAGE, run("--model", root.toString(), "--max-inbound-message-size", "10"));
+    }
+
+    @Test
+    void helpDocumentsTheTransportLimits() {
+        assertEquals(ServerMain.EXIT_OK, run("--help"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (String flag : new String[] {"--max-inbound-message-size", "--keepalive-time", "--keepalive-timeout",
+                "--permit-keepalive-time", "--max-connection-idle", "--max-concurrent-calls", "--tls-cert", "--tls-key",
+                "--tls-client-ca", "--call-executor"}) {
+            assertTrue(help.contains(flag), flag + " missing from --help");
+        }
+        assertTrue(help.replaceAll("\\s+", " ").contains("Default: 127.0.0.1"), "binds localhost by default: " + help);
+    }
+
+    @Test
+    void missingTlsFilesAreAStartupFailure() throws Exception {
+        TestGenerations.write(root);
+        assertEquals(ServerMain.EXIT_STARTUP_FAILURE, run("--model", root.toString(), "--port", "0",
+                "--tls-cert", root.resolve("cert.pem").toString(), "--tls-key", root.resolve("key.pem").toString()));
+        assertTrue(err().contains("--tls-cert file") && err().contains("cert.pem"), err());
     }
 
     @Test
@@ -103,19 +140,42 @@ class ServerMainTest {
         int port = Integer.parseInt(m.group(1));
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         try {
-            assertEquals(12, RecommenderGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .getModelInfo(GetModelInfoRequest.getDefaultInstance()).getItemCount());
+            RecommenderGrpc.RecommenderBlockingStub stub = RecommenderGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(10, TimeUnit.SECONDS);
+            assertEquals(12, stub.getModelInfo(GetModelInfoRequest.getDefaultInstance()).getItemCount());
+            // ids in requests must never become metric tags
+            stub.similarItems(SimilarItemsRequest.newBuilder().setItemId("item-3").setK(2).build());
+            stub.recommendForUser(RecommendForUserRequest.newBuilder().setUserId("alice").setK(2).build());
+            stub.recommendForUser(RecommendForUserRequest.newBuilder().setUserId("stranger-42").setK(2).build());
+            ReloadResponse reload = AdminGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .reload(ReloadRequest.getDefaultInstance());
+            assertEquals(generation.getFileName().toString(), reload.getGenerationId());
+            assertFalse(reload.getChanged());
         } finally {
             channel.shutdownNow();
         }
         Matcher metricsPort = Pattern.compile("metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics").matcher(err());
         assertTrue(metricsPort.find(), err());
-        HttpResponse<String> scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + metricsPort.group(1) + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        String base = "http://127.0.0.1:" + metricsPort.group(1);
+        HttpResponse<String> scrape = get(base + "/metrics");
         assertEquals(200, scrape.statusCode());
-        assertTrue(scrape.body().contains("reco_model_items 12.0"), scrape.body());
-        assertTrue(scrape.body().contains("grpc_server_processing_duration_seconds_count{") && scrape.body().contains("method=\"GetModelInfo\""),
-                scrape.body());
+        String metrics = scrape.body();
+        assertTrue(metrics.contains("reco_model_items 12.0"), metrics);
+        assertTrue(metrics.contains("grpc_server_processing_duration_seconds_count{") && metrics.contains("method=\"GetModelInfo\""),
+                metrics);
+        assertTrue(metrics.contains("reco_model_generation{generation=\"" + generation.getFileName() + "\"} 1.0"), metrics);
+        assertTrue(metrics.contains("reco_vector_implementation{implementation=\"" + VectorUtil.implementationName() + "\"} 1.0"),
+                metrics);
+        assertTrue(metrics.contains("reco_model_load_duration_seconds "), metrics);
+        assertTrue(metrics.contains("reco_model_reloads_total 1.0"), metrics);
+        assertTrue(metrics.contains("reco_recommendations_fallbacks_total{reason=\"unknown-user\"} 1.0"), metrics);
+        assertTrue(metrics.contains("jvm_memory_used_bytes") && metrics.contains("process_cpu_usage"), metrics);
+        for (String id : new String[] {"item-3", "alice", "stranger-42"}) {
+            assertFalse(metrics.contains(id), "metrics mention the id " + id);
+        }
+        HttpResponse<String> health = get(base + "/healthz");
+        assertEquals(200, health.statusCode());
+        assertEquals("SERVING\n", health.body());
         main.stop();
         assertEquals(ServerMain.EXIT_OK, exit.get(30, TimeUnit.SECONDS));
     }
