@@ -195,7 +195,9 @@ public final class ModelHolder implements AutoCloseable {
         Recommender recommender;
         try {
             recommender = recommenderFactory.apply(generation);
-            warmUp(recommender, generation);
+            // the first generation is on the critical path to SERVING: one query of the default model
+            // proves it scores; a replacement is warmed on every model while the old one still serves
+            warmUp(recommender, generation, current.get() != null);
         } catch (RuntimeException e) {
             generation.close();
             throw refuse(name, dir, "warm-up", new IOException("generation " + dir + " failed its warm-up queries: " + e, e));
@@ -258,9 +260,15 @@ public final class ModelHolder implements AutoCloseable {
      * the scoring code, and a generation whose files validate but cannot be scored is refused here
      * rather than failing requests.
      */
-    private static void warmUp(Recommender recommender, Generation generation) {
+    private static void warmUp(Recommender recommender, Generation generation, boolean everyModel) {
         recommender.popular(WARM_UP_K, ItemFilter.ALLOW_ALL, null, null);
         if (generation.itemCount() == 0) {
+            return;
+        }
+        if (!everyModel) {
+            if (generation.userCount() > 0) {
+                recommender.recommendForUser(0, new int[0], WARM_UP_K, null, ItemFilter.ALLOW_ALL, false);
+            }
             return;
         }
         generation.itemIds().id(0);

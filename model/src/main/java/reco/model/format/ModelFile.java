@@ -201,6 +201,68 @@ public final class ModelFile {
         return s;
     }
 
+    private static final int CHECK_CHUNK = 1 << 14;
+
+    /**
+     * Checks that every int of {@code segment} lies in [min, maxExclusive). Copies chunks to the heap so
+     * the loop is cheap even before the JIT has compiled anything (a server validates at start-up).
+     */
+    public void checkIntRange(MemorySegment segment, int min, int maxExclusive, String what) throws ModelFormatException {
+        long count = segment.byteSize() / Integer.BYTES;
+        int[] chunk = new int[(int) Math.min(CHECK_CHUNK, count)];
+        for (long start = 0; start < count; start += chunk.length) {
+            int n = (int) Math.min(chunk.length, count - start);
+            MemorySegment.copy(segment, INT, start * Integer.BYTES, chunk, 0, n);
+            for (int k = 0; k < n; k++) {
+                if (chunk[k] < min || chunk[k] >= maxExclusive) {
+                    throw new ModelFormatException(CORRUPT, path, what + " " + chunk[k] + " at " + (start + k)
+                            + " out of range [" + min + ", " + maxExclusive + ")");
+                }
+            }
+        }
+    }
+
+    /** Checks that every float of {@code segment} is finite and >= {@code min}. */
+    public void checkFloats(MemorySegment segment, float min, String what) throws ModelFormatException {
+        long count = segment.byteSize() / Float.BYTES;
+        float[] chunk = new float[(int) Math.min(CHECK_CHUNK, count)];
+        for (long start = 0; start < count; start += chunk.length) {
+            int n = (int) Math.min(chunk.length, count - start);
+            MemorySegment.copy(segment, FLOAT, start * Float.BYTES, chunk, 0, n);
+            for (int k = 0; k < n; k++) {
+                if (!(chunk[k] >= min) || !Float.isFinite(chunk[k])) {
+                    throw new ModelFormatException(CORRUPT, path, what + " " + chunk[k] + " at " + (start + k)
+                            + " is not finite and >= " + min);
+                }
+            }
+        }
+    }
+
+    /**
+     * Checks an offsets array of n + 1 longs: starts at 0, never decreases, ends at {@code total};
+     * returns the longest run between consecutive offsets.
+     */
+    public long checkOffsets(MemorySegment offsets, long n, long total, String what) throws ModelFormatException {
+        long[] chunk = new long[(int) Math.min(CHECK_CHUNK, n + 1)];
+        long prev = 0;
+        long longest = 0;
+        check(offsets.getAtIndex(LONG, 0) == 0, what + " offsets do not start at 0");
+        for (long start = 0; start <= n; start += chunk.length) {
+            int len = (int) Math.min(chunk.length, n + 1 - start);
+            MemorySegment.copy(offsets, LONG, start * Long.BYTES, chunk, 0, len);
+            for (int k = 0; k < len; k++) {
+                long next = chunk[k];
+                if (next < prev) {
+                    throw new ModelFormatException(CORRUPT, path, what + " offsets decrease at " + (start + k));
+                }
+                longest = Math.max(longest, next - prev);
+                prev = next;
+            }
+        }
+        check(prev == total, what + " offsets end at " + prev + ", data holds " + total);
+        return longest;
+    }
+
     /** Throws CORRUPT with {@code detail} unless {@code condition}. */
     public void check(boolean condition, String detail) throws ModelFormatException {
         if (!condition) {

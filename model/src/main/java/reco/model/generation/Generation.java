@@ -126,16 +126,13 @@ public final class Generation implements AutoCloseable {
         int items = Math.toIntExact(manifest.counts().items());
         int users = Math.toIntExact(manifest.counts().users());
         Arena arena = Arena.ofShared();
-        CompletableFuture<IdIndex> itemIndexFuture = null;
-        CompletableFuture<IdIndex> userIndexFuture = null;
+        IdIndex itemIndex = null;
+        IdIndex userIndex = null;
         try {
             IdList itemIds = IdList.open(ModelFile.open(dir.resolve(GenerationFiles.ITEM_IDS), GenerationFiles.FORMAT_IDS, arena, verifyChecksums));
             IdList userIds = IdList.open(ModelFile.open(dir.resolve(GenerationFiles.USER_IDS), GenerationFiles.FORMAT_IDS, arena, verifyChecksums));
             check(itemIds.size() == items, dir.resolve(GenerationFiles.ITEM_IDS), "holds " + itemIds.size() + " ids, manifest says " + items);
             check(userIds.size() == users, dir.resolve(GenerationFiles.USER_IDS), "holds " + userIds.size() + " ids, manifest says " + users);
-            // Chronicle Map opens are slow (run-time class generation): overlap them with the rest.
-            itemIndexFuture = CompletableFuture.supplyAsync(() -> openIndex(dir.resolve(GenerationFiles.ITEM_INDEX), itemIds));
-            userIndexFuture = CompletableFuture.supplyAsync(() -> openIndex(dir.resolve(GenerationFiles.USER_INDEX), userIds));
 
             Path catalogFile = dir.resolve(GenerationFiles.ITEM_CATALOG);
             ItemCatalog catalog = Files.exists(catalogFile)
@@ -174,8 +171,10 @@ public final class Generation implements AutoCloseable {
                             GenerationFiles.FORMAT_EMBEDDINGS, arena, verifyChecksums), users));
                 }
             }
-            IdIndex itemIndex = join(itemIndexFuture);
-            IdIndex userIndex = join(userIndexFuture);
+            // Chronicle Map opens are slow (run-time class generation): started only once everything else
+            // validated, they finish in the background while lookups binary-search the id lists
+            itemIndex = IdIndex.open(dir.resolve(GenerationFiles.ITEM_INDEX), itemIds);
+            userIndex = IdIndex.open(dir.resolve(GenerationFiles.USER_INDEX), userIds);
             Generation generation = new Generation(dir, manifest, arena, itemIds, userIds, itemIndex, userIndex, catalog,
                     histories, popularity, neighbors, embeddings, approximate);
             try {
@@ -187,8 +186,12 @@ public final class Generation implements AutoCloseable {
             }
             return generation;
         } catch (IOException | RuntimeException e) {
-            closeQuietly(itemIndexFuture);
-            closeQuietly(userIndexFuture);
+            if (itemIndex != null) {
+                itemIndex.close();
+            }
+            if (userIndex != null) {
+                userIndex.close();
+            }
             arena.close();
             throw e;
         }
@@ -207,35 +210,6 @@ public final class Generation implements AutoCloseable {
         Path blockFile = directory.resolve(GenerationFiles.BLOCK_LIST);
         if (Files.exists(blockFile)) {
             blockList = BlockList.read(blockFile, itemIndex::indexOf);
-        }
-    }
-
-    private static IdIndex openIndex(Path file, IdList ids) {
-        try {
-            return IdIndex.open(file, ids);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static IdIndex join(CompletableFuture<IdIndex> f) throws IOException {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof UncheckedIOException u) {
-                throw u.getCause();
-            }
-            throw e;
-        }
-    }
-
-    private static void closeQuietly(CompletableFuture<IdIndex> f) {
-        if (f != null) {
-            try {
-                f.join().close();
-            } catch (RuntimeException ignored) {
-                // it failed to open: nothing to close
-            }
         }
     }
 

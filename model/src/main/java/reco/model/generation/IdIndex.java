@@ -8,17 +8,41 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * External id -> dense index, persisted as a Chronicle Map sized from the exact id count and mean
- * key length. Opening the first Chronicle Map in a JVM costs seconds (it compiles classes at run
- * time), so servers open it off the request path.
+ * External id -> dense index. The persistent index is a Chronicle Map sized from the exact id count
+ * and mean key length. Opening the first Chronicle Map in a JVM costs seconds (it generates and
+ * compiles classes at run time), so {@link #open} returns at once and opens the map in the
+ * background; until it is ready (or if it cannot be used) lookups binary-search the flat, checksummed
+ * {@link IdList}, which gives the same answers. A server therefore serves as soon as its files are
+ * mapped and validated, whatever the catalogue size.
  */
 public final class IdIndex implements AutoCloseable {
-    private final ChronicleMap<CharSequence, Integer> map;
+    private static final Logger LOG = Logger.getLogger(IdIndex.class.getName());
 
-    private IdIndex(ChronicleMap<CharSequence, Integer> map) {
-        this.map = map;
+    private final IdList ids;
+    private final CompletableFuture<ChronicleMap<CharSequence, Integer>> ready;
+    private volatile ChronicleMap<CharSequence, Integer> map;
+    private volatile boolean closed;
+
+    private IdIndex(IdList ids, Path file) {
+        this.ids = ids;
+        this.ready = CompletableFuture.supplyAsync(() -> openAndCheck(file, ids)).whenComplete((m, e) -> {
+            if (e != null) {
+                LOG.log(Level.WARNING, "id index " + file + " unusable, answering from the id list: " + rootMessage(e));
+                return;
+            }
+            synchronized (this) {
+                if (closed) {
+                    m.close();
+                } else {
+                    map = m;
+                }
+            }
+        });
     }
 
     public static void write(Path file, String name, List<String> ids) throws IOException {
@@ -39,20 +63,25 @@ public final class IdIndex implements AutoCloseable {
     }
 
     /**
-     * Opens an index and cross-checks it against the flat id list: same size, and a sample of ids
-     * (always including the first and last) maps back to its own index.
+     * Returns an index answering from {@code ids} at once and from the Chronicle Map {@code file}
+     * once it has opened and passed a cross-check against the id list.
      */
     public static IdIndex open(Path file, IdList ids) throws IOException {
         if (!Files.exists(file)) {
             throw new ModelFormatException(ModelFormatException.Kind.MISSING, file, "no such file");
         }
+        return new IdIndex(ids, file);
+    }
+
+    /** Opens the map and checks size and a sample of ids (always the first and last) against the list. */
+    private static ChronicleMap<CharSequence, Integer> openAndCheck(Path file, IdList ids) {
         ChronicleMap<CharSequence, Integer> map;
         try {
             map = ChronicleMap.of(CharSequence.class, Integer.class).createPersistedTo(file.toFile());
         } catch (IOException | RuntimeException e) {
-            throw new ModelFormatException(ModelFormatException.Kind.CORRUPT, file, "cannot open id index: " + e);
+            throw new IllegalStateException(new ModelFormatException(ModelFormatException.Kind.CORRUPT, file,
+                    "cannot open id index: " + e));
         }
-        IdIndex index = new IdIndex(map);
         try {
             if (map.size() != ids.size()) {
                 throw new ModelFormatException(ModelFormatException.Kind.CORRUPT, file,
@@ -61,38 +90,84 @@ public final class IdIndex implements AutoCloseable {
             int n = ids.size();
             int step = Math.max(1, n / 1000);
             for (int i = 0; i < n; i += step) {
-                checkEntry(file, index, ids, i);
+                checkEntry(file, map, ids, i);
             }
             if (n > 0) {
-                checkEntry(file, index, ids, n - 1);
+                checkEntry(file, map, ids, n - 1);
             }
-        } catch (IOException | RuntimeException e) {
-            index.close();
-            throw e;
+            return map;
+        } catch (ModelFormatException | RuntimeException e) {
+            map.close();
+            throw new IllegalStateException(e);
         }
-        return index;
     }
 
-    private static void checkEntry(Path file, IdIndex index, IdList ids, int i) throws ModelFormatException {
+    private static void checkEntry(Path file, ChronicleMap<CharSequence, Integer> map, IdList ids, int i)
+            throws ModelFormatException {
         String id = ids.id(i);
-        if (index.indexOf(id) != i) {
+        Integer found = map.get(id);
+        if (found == null || found != i) {
             throw new ModelFormatException(ModelFormatException.Kind.CORRUPT, file,
-                    "id '" + id + "' maps to " + index.indexOf(id) + ", the id list says " + i);
+                    "id '" + id + "' maps to " + found + ", the id list says " + i);
         }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException || t instanceof IllegalStateException)) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 
     /** Dense index of {@code id}, or -1 when unknown. */
     public int indexOf(CharSequence id) {
-        Integer i = map.get(id);
-        return i == null ? -1 : i;
+        ChronicleMap<CharSequence, Integer> m = map;
+        if (m != null) {
+            Integer i = m.get(id);
+            return i == null ? -1 : i;
+        }
+        return ids.indexOf(id);
+    }
+
+    /** True once lookups go through the Chronicle Map (false while it opens, or if it failed). */
+    public boolean chronicleMapReady() {
+        return map != null;
+    }
+
+    /** Waits until the Chronicle Map has opened (or failed); for tests and benchmarks. */
+    public boolean awaitChronicleMap() {
+        try {
+            ready.join();
+        } catch (RuntimeException e) {
+            return false;
+        }
+        return map != null;
     }
 
     public long size() {
-        return map.longSize();
+        return ids.size();
     }
 
+    /**
+     * Closes the Chronicle Map, first waiting for a background open still in progress (it reads the
+     * id list's mapping, which the caller unmaps next).
+     */
     @Override
     public void close() {
-        map.close();
+        try {
+            ready.join();
+        } catch (RuntimeException e) {
+            // it failed to open: nothing to close
+        }
+        ChronicleMap<CharSequence, Integer> m;
+        synchronized (this) {
+            closed = true;
+            m = map;
+            map = null;
+        }
+        if (m != null) {
+            m.close();
+        }
     }
 }

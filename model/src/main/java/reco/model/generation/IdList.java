@@ -12,17 +12,20 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Dense index -> external id, as a flat file: UTF-8 bytes of all ids back to back and an offsets
- * array. The reverse direction is {@link IdIndex}.
+ * Dense index -> external id, as a flat file: UTF-8 bytes of all ids back to back, an offsets array,
+ * and the indexes sorted by id bytes, so an id can also be found by binary search on the mapping
+ * (what {@link IdIndex} answers with while its Chronicle Map is still opening).
  */
 public final class IdList {
     private final MemorySegment offsets;
     private final MemorySegment bytes;
+    private final MemorySegment sorted;
     private final int size;
 
-    private IdList(MemorySegment offsets, MemorySegment bytes, int size) {
+    private IdList(MemorySegment offsets, MemorySegment bytes, MemorySegment sorted, int size) {
         this.offsets = offsets;
         this.bytes = bytes;
+        this.sorted = sorted;
         this.size = size;
     }
 
@@ -33,8 +36,19 @@ public final class IdList {
             encoded[i] = ids.get(i).getBytes(StandardCharsets.UTF_8);
             total += encoded[i].length;
         }
+        Integer[] order = new Integer[encoded.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> java.util.Arrays.compareUnsigned(encoded[a], encoded[b]));
+        for (int i = 1; i < order.length; i++) {
+            if (java.util.Arrays.equals(encoded[order[i - 1]], encoded[order[i]])) {
+                throw new IllegalArgumentException("duplicate id '" + ids.get(order[i]) + "'");
+            }
+        }
         try (ModelFileWriter w = ModelFileWriter.create(file, GenerationFiles.FORMAT_IDS)) {
-            w.declare("offsets", SectionType.INT64, encoded.length + 1L).declare("bytes", SectionType.BYTES, total).begin();
+            w.declare("offsets", SectionType.INT64, encoded.length + 1L).declare("bytes", SectionType.BYTES, total)
+                    .declare("sorted", SectionType.INT32, encoded.length).begin();
             long off = 0;
             w.putLong(0);
             for (byte[] e : encoded) {
@@ -43,6 +57,9 @@ public final class IdList {
             }
             for (byte[] e : encoded) {
                 w.putBytes(e);
+            }
+            for (Integer i : order) {
+                w.putInt(i);
             }
         }
     }
@@ -55,17 +72,51 @@ public final class IdList {
         MemorySegment o = offsets.segment();
         file.check(o.getAtIndex(ModelFile.LONG, 0) == 0 && o.getAtIndex(ModelFile.LONG, size) == bytes.count(),
                 "id offsets do not cover the id bytes");
-        long prev = 0;
-        for (int i = 1; i <= size; i++) {
-            long next = o.getAtIndex(ModelFile.LONG, i);
-            file.check(next >= prev, "id offsets decrease at " + i);
-            prev = next;
+        file.checkOffsets(o, size, bytes.count(), "id");
+        MemorySegment sorted = file.section("sorted", SectionType.INT32, size).segment();
+        file.checkIntRange(sorted, 0, size, "sorted id index");
+        int[] order = sorted.toArray(ModelFile.INT);
+        java.util.BitSet seen = new java.util.BitSet(size);
+        for (int i : order) {
+            file.check(!seen.get(i), "sorted id order is not a permutation");
+            seen.set(i);
         }
-        return new IdList(o, bytes.segment(), size);
+        return new IdList(o, bytes.segment(), sorted, size);
     }
 
     public int size() {
         return size;
+    }
+
+    /** Dense index of {@code id} by binary search over the sorted order, or -1 when unknown. */
+    public int indexOf(CharSequence id) {
+        MemorySegment key = MemorySegment.ofArray(id.toString().getBytes(StandardCharsets.UTF_8));
+        long keyLength = key.byteSize();
+        int lo = 0, hi = size - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int index = sorted.getAtIndex(ModelFile.INT, mid);
+            long from = offsets.getAtIndex(ModelFile.LONG, index);
+            long to = offsets.getAtIndex(ModelFile.LONG, index + 1L);
+            long at = MemorySegment.mismatch(bytes, from, to, key, 0, keyLength);
+            int cmp;
+            if (at == -1) {
+                return index;
+            } else if (at == to - from) {
+                cmp = -1; // stored id is a prefix of the key
+            } else if (at == keyLength) {
+                cmp = 1;
+            } else {
+                cmp = Integer.compare(Byte.toUnsignedInt(bytes.get(ModelFile.BYTE, from + at)),
+                        Byte.toUnsignedInt(key.get(ModelFile.BYTE, at)));
+            }
+            if (cmp < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return -1;
     }
 
     public String id(int index) {

@@ -124,23 +124,13 @@ public final class ItemCatalog {
                     StandardCharsets.UTF_8);
         }
         MemorySegment ids = categoryIds.segment();
-        for (long k = 0; k < categoryIds.count(); k++) {
-            int c = ids.getAtIndex(ModelFile.INT, k);
-            file.check(c >= 0 && c < names, "category id " + c + " out of range");
-        }
+        file.checkIntRange(ids, 0, names, "category id");
         return new ItemCatalog(titleOffsets, titleBytes.segment(), categoryOffsets, ids, categoryNames, itemCount);
     }
 
     static void checkOffsets(ModelFile file, MemorySegment offsets, long n, long total, String what)
             throws ModelFormatException {
-        long prev = 0;
-        file.check(offsets.getAtIndex(ModelFile.LONG, 0) == 0, what + " offsets do not start at 0");
-        for (long i = 1; i <= n; i++) {
-            long next = offsets.getAtIndex(ModelFile.LONG, i);
-            file.check(next >= prev, what + " offsets decrease at " + i);
-            prev = next;
-        }
-        file.check(prev == total, what + " offsets end at " + prev + ", data holds " + total);
+        file.checkOffsets(offsets, n, total, what);
     }
 
     public int itemCount() {

@@ -47,16 +47,9 @@ public final class NeighborLists {
         MemorySegment offsets = file.section("offsets", SectionType.INT64, itemCount + 1L).segment();
         ModelFile.Section items = file.section("items", SectionType.INT32);
         MemorySegment scores = file.section("scores", SectionType.FLOAT32, items.count()).segment();
-        ItemCatalog.checkOffsets(file, offsets, itemCount, items.count(), "neighbour");
-        int max = 0;
-        for (int i = 0; i < itemCount; i++) {
-            max = (int) Math.max(max, offsets.getAtIndex(ModelFile.LONG, i + 1L) - offsets.getAtIndex(ModelFile.LONG, i));
-        }
+        int max = (int) file.checkOffsets(offsets, itemCount, items.count(), "neighbour");
         MemorySegment it = items.segment();
-        for (long k = 0; k < items.count(); k++) {
-            int j = it.getAtIndex(ModelFile.INT, k);
-            file.check(j >= 0 && j < itemCount, "neighbour " + j + " out of range");
-        }
+        file.checkIntRange(it, 0, itemCount, "neighbour");
         return new NeighborLists(offsets, it, scores, itemCount, max);
     }
 

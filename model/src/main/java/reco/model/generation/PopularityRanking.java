@@ -59,10 +59,7 @@ public final class PopularityRanking {
         ModelFile.Section counts = file.section("item-counts", SectionType.INT32, itemCount);
         file.check(gi.count() <= itemCount && ri.count() <= itemCount, "ranking longer than the catalogue");
         for (ModelFile.Section s : new ModelFile.Section[] {gi, ri}) {
-            for (long k = 0; k < s.count(); k++) {
-                int item = s.segment().getAtIndex(ModelFile.INT, k);
-                file.check(item >= 0 && item < itemCount, "ranked item " + item + " out of range");
-            }
+            file.checkIntRange(s.segment(), 0, itemCount, "ranked item");
         }
         return new PopularityRanking(gi.segment(), gs.segment(), ri.segment(), rs.segment(), counts.segment(),
                 (int) gi.count(), (int) ri.count());

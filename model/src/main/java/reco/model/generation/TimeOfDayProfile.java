@@ -115,10 +115,7 @@ public final class TimeOfDayProfile {
         } catch (DateTimeException e) {
             throw new ModelFormatException(ModelFormatException.Kind.CORRUPT, file.path(), "unknown time zone '" + zoneId + "'");
         }
-        for (long k = 0; k < (long) itemCount * BINS; k++) {
-            float v = items.getAtIndex(ModelFile.FLOAT, k);
-            file.check(v >= 0 && Float.isFinite(v), "relative popularity " + v + " of item " + k / BINS + " is not finite and >= 0");
-        }
+        file.checkFloats(items.asSlice(0, (long) itemCount * BINS * Float.BYTES), 0f, "relative popularity (item x bin)");
         return new TimeOfDayProfile(global, items, categories, itemCount, categoryCount, zone);
     }
 

@@ -57,10 +57,7 @@ public final class UserHistories {
         MemorySegment timestamps = file.section("timestamps", SectionType.INT64, items.count()).segment();
         ItemCatalog.checkOffsets(file, offsets, userCount, items.count(), "history");
         MemorySegment it = items.segment();
-        for (long k = 0; k < items.count(); k++) {
-            int i = it.getAtIndex(ModelFile.INT, k);
-            file.check(i >= 0 && i < itemCount, "history item " + i + " out of range");
-        }
+        file.checkIntRange(it, 0, itemCount, "history item");
         return new UserHistories(offsets, it, strengths, timestamps, userCount);
     }
 

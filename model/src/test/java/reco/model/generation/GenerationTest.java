@@ -92,6 +92,37 @@ class GenerationTest {
     }
 
     @Test
+    void idsResolveByBinarySearchAndThroughTheChronicleMapAlike() throws IOException {
+        List<String> ids = new java.util.ArrayList<>(List.of("", "a", "ab", "b", "ünï", "z", "\uD83D\uDE00", "10", "9"));
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 500; i++) {
+            ids.add(Long.toString(random.nextLong() & Long.MAX_VALUE, 36));
+        }
+        ids = new java.util.ArrayList<>(new java.util.LinkedHashSet<>(ids));
+        Path file = root.resolve("ids.bin");
+        Path map = root.resolve("ids.chm");
+        IdList.write(file, ids);
+        IdIndex.write(map, "ids", ids);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
+            IdList list = IdList.open(reco.model.format.ModelFile.open(file, GenerationFiles.FORMAT_IDS, arena, true));
+            for (int i = 0; i < ids.size(); i++) {
+                assertEquals(i, list.indexOf(ids.get(i)), ids.get(i));
+            }
+            for (String unknown : List.of("aa", "ü", "zz", "a\u0000", "1")) {
+                assertEquals(-1, list.indexOf(unknown), unknown);
+            }
+            try (IdIndex index = IdIndex.open(map, list)) {
+                assertTrue(index.awaitChronicleMap(), "the Chronicle Map opens and passes the cross-check");
+                for (int i = 0; i < ids.size(); i++) {
+                    assertEquals(i, index.indexOf(ids.get(i)));
+                }
+                assertEquals(-1, index.indexOf("zz"));
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> IdList.write(root.resolve("dup.bin"), List.of("x", "y", "x")));
+    }
+
+    @Test
     void anUncommittedGenerationLeavesNothingVisible() throws IOException {
         try (GenerationWriter w = GenerationWriter.begin(root)) {
             IdList.write(w.file(GenerationFiles.ITEM_IDS), ITEMS);
