@@ -68,11 +68,13 @@ class EndToEndIT {
     private static final String KNOWN_USER = "1";
     private static final int K = 10;
     private static final double MIN_WEIGHT = 4.0;
+    /** The trainer's default {@code --recency-half-life} (30 days), which the popularity fallback ranks by. */
+    private static final double RECENCY_HALF_LIFE_SECONDS = 30 * 86_400.0;
     /** How long a published generation may take to be served: polling is 1 s, loading a few seconds on an idle box. */
     private static final Duration SWAP_DEADLINE = Duration.ofSeconds(90);
 
     @TempDir
-    Path work;
+    static Path work;
 
     private Path data;
     private Path modelDir;
@@ -149,21 +151,30 @@ class EndToEndIT {
         assertTrue(info.getModelsList().stream().anyMatch(m -> m.getModel() == Model.MODEL_POPULARITY), info::toString);
     }
 
+    /**
+     * The content model (genres, tags, title words) is the one whose neighbours must share Toy Story's
+     * genres; the default hybrid mixes in co-ratings (Star Wars, Jurassic Park) and is checked for the
+     * one neighbour every model agrees on.
+     */
     @Test
     @Order(4)
     void itemsSimilarToToyStoryAreMostlyAnimationOrChildrenTitles() {
-        RecommendResponse response = stub().similarItems(SimilarItemsRequest.newBuilder()
-                .setItemId(TOY_STORY).setK(K).build());
-        assertEquals(K, response.getItemsCount(), response::toString);
-        long familyTitles = response.getItemsList().stream()
+        RecommendResponse content = stub().similarItems(SimilarItemsRequest.newBuilder()
+                .setItemId(TOY_STORY).setK(K).setModel(Model.MODEL_CONTENT).build());
+        assertEquals(Model.MODEL_CONTENT, content.getServedBy());
+        assertEquals(K, content.getItemsCount(), content::toString);
+        long familyTitles = content.getItemsList().stream()
                 .filter(item -> item.getCategoriesList().contains("Animation") || item.getCategoriesList().contains("Children"))
                 .count();
-        assertTrue(familyTitles * 2 > K, () -> familyTitles + " of " + K + " neighbours of Toy Story are Animation/Children:\n" + response);
-        assertFalse(response.getItemsList().stream().anyMatch(item -> item.getItemId().equals(TOY_STORY)),
-                "an item is not its own neighbour");
-        for (ScoredItem item : response.getItemsList()) {
+        assertTrue(familyTitles * 2 > K, () -> familyTitles + " of " + K + " neighbours of Toy Story are Animation/Children:\n" + content);
+        for (ScoredItem item : content.getItemsList()) {
+            assertNotEquals(TOY_STORY, item.getItemId(), "an item is not its own neighbour");
             assertFalse(item.getTitle().isEmpty(), () -> "titles come with the items: " + item);
         }
+
+        RecommendResponse byDefault = stub().similarItems(SimilarItemsRequest.newBuilder().setItemId(TOY_STORY).setK(K).build());
+        assertEquals(K, byDefault.getItemsCount(), byDefault::toString);
+        assertTrue(byDefault.getItemsList().stream().anyMatch(item -> item.getTitle().equals("Toy Story 2 (1999)")), byDefault::toString);
     }
 
     @Test
@@ -175,19 +186,22 @@ class EndToEndIT {
         assertFalse(response.getFallbackReason().isEmpty(), response::toString);
         assertEquals(Model.MODEL_POPULARITY, response.getServedBy());
         assertEquals(K, response.getItemsCount());
-        // Popular by the data's own count of positive ratings: all of them among the 100 most liked movies.
-        Map<String, Integer> positives = new HashMap<>();
-        for (Rating r : ratings()) {
+        // The oracle, from ratings.csv: the popularity fallback is recency-weighted (the trainer's default
+        // half-life of 30 days, counted back from the newest rating); every positive rating adds 2^(-age/half-life).
+        List<Rating> ratings = ratings();
+        long newest = ratings.stream().mapToLong(Rating::timestamp).max().orElseThrow();
+        Map<String, Double> trending = new HashMap<>();
+        for (Rating r : ratings) {
             if (r.rating() >= MIN_WEIGHT) {
-                positives.merge(r.movieId(), 1, Integer::sum);
+                trending.merge(r.movieId(), Math.pow(2.0, -(newest - r.timestamp()) / RECENCY_HALF_LIFE_SECONDS), Double::sum);
             }
         }
-        Set<String> mostLiked = new HashSet<>(positives.entrySet().stream()
-                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(100).map(Map.Entry::getKey).toList());
+        double kthBest = trending.values().stream().sorted(Comparator.reverseOrder()).skip(K - 1).findFirst().orElseThrow();
         for (ScoredItem item : response.getItemsList()) {
-            assertTrue(mostLiked.contains(item.getItemId()),
-                    () -> item.getItemId() + " (" + item.getTitle() + ", " + positives.get(item.getItemId())
-                            + " positive ratings) is not among the 100 most liked movies");
+            double expected = trending.getOrDefault(item.getItemId(), 0.0);
+            assertTrue(expected >= kthBest * (1 - 1e-6),
+                    () -> item.getItemId() + " (" + item.getTitle() + ", recency-weighted popularity " + expected
+                            + ") is not among the " + K + " most popular (the " + K + "th has " + kthBest + ")");
         }
     }
 
@@ -395,14 +409,14 @@ class EndToEndIT {
         return count;
     }
 
-    private record Rating(String userId, String movieId, double rating) {}
+    private record Rating(String userId, String movieId, double rating, long timestamp) {}
 
     private List<Rating> ratings() throws IOException {
         List<Rating> rows = new ArrayList<>();
         try (Stream<String> lines = Files.lines(data.resolve("ratings.csv"), StandardCharsets.UTF_8)) {
             lines.skip(1).map(String::strip).filter(l -> !l.isEmpty()).forEach(line -> {
                 String[] f = line.split(",");
-                rows.add(new Rating(f[0], f[1], Double.parseDouble(f[2])));
+                rows.add(new Rating(f[0], f[1], Double.parseDouble(f[2]), Long.parseLong(f[3])));
             });
         }
         return rows;
