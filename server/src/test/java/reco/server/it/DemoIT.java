@@ -32,7 +32,7 @@ class DemoIT {
             assertTrue(Files.isRegularFile(modelDir.resolve("CURRENT")), "the demo publishes into --model-dir");
             String printed = demo.stdout();
             assertTrue(printed.contains("reco demo: generation " + demo.initialGenerationId()), demo::describe);
-            assertTrue(printed.contains("reco.v1.Recommender/SimilarItems"), demo::describe);
+            assertTrue(printed.contains("localhost:PORT reco.v1.Recommender/SimilarItems"), demo::describe);
             assertTrue(printed.contains("client-examples/run-all.sh"), demo::describe);
             assertTrue(demo.initialItemCount() > 1000, demo::describe);
 
