@@ -77,13 +77,15 @@ public final class DemoCommand implements Callable<Integer> {
         String item = data.interactions().items.id(mostInteracted(data));
         String title = data.metadata().title(data.interactions().items.indexOf(item));
         String user = data.interactions().users.id(0);
-        String addr = "localhost:" + port;
+        // --port 0: the server picks a free port and prints it in its listening line, after these lines
+        String addr = port == 0 ? "localhost:PORT" : "localhost:" + port;
         PrintStream o = System.out;
         o.println();
         o.printf("reco demo: generation %s (%,d items, %,d users, default model %s) published in %s%n",
                 result.generationId(), result.counts().items(), result.counts().users(), result.defaultModel(),
                 out.toAbsolutePath());
-        o.printf("Starting the server on %s. Try, from another terminal:%n", addr);
+        o.printf("Starting the server on %s. Try, from another terminal:%n",
+                port == 0 ? "a free port (PORT below: see the \"listening on\" line)" : addr);
         o.printf("  grpcurl -plaintext -d '{\"item_id\":\"%s\",\"k\":5}' %s reco.v1.Recommender/SimilarItems   # %s%n",
                 item, addr, title == null ? "" : title);
         o.printf("  grpcurl -plaintext -d '{\"user_id\":\"%s\",\"k\":5}' %s reco.v1.Recommender/RecommendForUser%n", user, addr);
