@@ -19,6 +19,8 @@ import java.util.Set;
  *
  * @param minWeight interactions with weight >= minWeight are positives; lower ones are only "seen"
  *                  ({@code Float.NEGATIVE_INFINITY}: every interaction is positive)
+ * @param belowThresholdWeight factor on the strength of interactions below minWeight in the collaborative
+ *                  models' input (0: seen only, no signal); they are never recommended either way
  * @param models models to train; popularity is always trained (it serves unknown users)
  * @param defaultModel model used when a request names none; null picks the best trained one
  * @param hybridWeights hybrid blend weights per component (only trained components are used)
@@ -29,6 +31,7 @@ public record TrainSettings(
         float minWeight,
         TrainingData.Duplicates duplicates,
         TrainingData.Strength strength,
+        float belowThresholdWeight,
         Set<ModelKind> models,
         ModelKind defaultModel,
         PopularityParams popularity,
@@ -48,6 +51,9 @@ public record TrainSettings(
     public TrainSettings {
         if (Float.isNaN(minWeight)) {
             throw new IllegalArgumentException("min-weight must be a number");
+        }
+        if (!(belowThresholdWeight >= 0f && belowThresholdWeight <= 1f)) {
+            throw new IllegalArgumentException("below-threshold-weight must be in [0, 1], got " + belowThresholdWeight);
         }
         if (keepGenerations < 1 || keepGenerations > 1000) {
             throw new IllegalArgumentException("keep must be in [1, 1000], got " + keepGenerations);
@@ -84,76 +90,84 @@ public record TrainSettings(
     public static final Map<ModelKind, Double> DEFAULT_HYBRID_WEIGHTS = Map.of(ModelKind.EASE, 1.0, ModelKind.ALS, 0.5,
             ModelKind.ITEM_KNN, 0.25, ModelKind.CONTENT, 0.05);
 
+    /** Placeholder; set from measurements below. */
+    public static final float DEFAULT_BELOW_THRESHOLD_WEIGHT = 0f;
+
     public static TrainSettings defaults() {
         return new TrainSettings(Float.NEGATIVE_INFINITY, TrainingData.Duplicates.LATEST, TrainingData.Strength.LINEAR,
-                DEFAULT_MODELS, null, PopularityParams.defaults(), ContentFeatureParams.defaults(),
+                DEFAULT_BELOW_THRESHOLD_WEIGHT, DEFAULT_MODELS, null, PopularityParams.defaults(), ContentFeatureParams.defaults(),
                 ContentNeighborParams.defaults(), ItemKnn.Parameters.defaults(), Ease.Parameters.defaults(),
                 AlsParameters.defaults(), DEFAULT_HYBRID_WEIGHTS, DEFAULT_PROFILE_HALF_LIFE_DAYS,
                 DEFAULT_KEEP_GENERATIONS, 42L);
     }
 
     public TrainSettings withMinWeight(float v) {
-        return new TrainSettings(v, duplicates, strength, models, defaultModel, popularity, contentFeatures,
+        return new TrainSettings(v, duplicates, strength, belowThresholdWeight, models, defaultModel, popularity, contentFeatures,
                 contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withModels(Set<ModelKind> v) {
-        return new TrainSettings(minWeight, duplicates, strength, v, defaultModel, popularity, contentFeatures,
+        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, v, defaultModel, popularity, contentFeatures,
                 contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withDefaultModel(ModelKind v) {
-        return new TrainSettings(minWeight, duplicates, strength, models, v, popularity, contentFeatures,
+        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, models, v, popularity, contentFeatures,
                 contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withStrength(TrainingData.Strength v) {
-        return new TrainSettings(minWeight, duplicates, v, models, defaultModel, popularity, contentFeatures,
+        return new TrainSettings(minWeight, duplicates, v, belowThresholdWeight, models, defaultModel, popularity, contentFeatures,
+                contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
+    }
+
+    public TrainSettings withBelowThresholdWeight(float v) {
+        return new TrainSettings(minWeight, duplicates, strength, v, models, defaultModel, popularity, contentFeatures,
                 contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withDuplicates(TrainingData.Duplicates v) {
-        return new TrainSettings(minWeight, v, strength, models, defaultModel, popularity, contentFeatures,
+        return new TrainSettings(minWeight, v, strength, belowThresholdWeight, models, defaultModel, popularity, contentFeatures,
                 contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withKeepGenerations(int v) {
-        return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, popularity, contentFeatures,
+        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, models, defaultModel, popularity, contentFeatures,
                 contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, v, seed);
     }
 
     public TrainSettings withHybridWeights(Map<ModelKind, Double> v) {
-        return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, popularity, contentFeatures,
+        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, models, defaultModel, popularity, contentFeatures,
                 contentNeighbors, itemKnn, ease, als, v, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withContent(ContentFeatureParams features, ContentNeighborParams neighbors) {
-        return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, popularity, features,
+        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, models, defaultModel, popularity, features,
                 neighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withItemKnn(ItemKnn.Parameters v) {
-        return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, popularity, contentFeatures,
+        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, models, defaultModel, popularity, contentFeatures,
                 contentNeighbors, v, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withEase(Ease.Parameters v) {
-        return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, popularity, contentFeatures,
+        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, models, defaultModel, popularity, contentFeatures,
                 contentNeighbors, itemKnn, v, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withAls(AlsParameters v) {
-        return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, popularity, contentFeatures,
+        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, models, defaultModel, popularity, contentFeatures,
                 contentNeighbors, itemKnn, ease, v, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withPopularity(PopularityParams v) {
-        return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, v, contentFeatures,
+        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, models, defaultModel, v, contentFeatures,
                 contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withProfileHalfLifeDays(double v) {
-        return new TrainSettings(minWeight, duplicates, strength, models, defaultModel, popularity, contentFeatures,
+        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, models, defaultModel, popularity, contentFeatures,
                 contentNeighbors, itemKnn, ease, als, hybridWeights, v, keepGenerations, seed);
     }
 }

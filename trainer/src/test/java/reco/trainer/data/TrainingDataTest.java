@@ -42,15 +42,15 @@ class TrainingDataTest {
         TrainingData d = TrainingData.build(in, Float.NEGATIVE_INFINITY, TrainingData.Duplicates.SUM,
                 TrainingData.Strength.LOG);
         assertEquals(2, d.positiveCount());
-        assertEquals(1f + (float) Math.log(5), d.positives.values[0], 1e-6);
-        assertEquals(1f, d.positives.values[1], 1e-6);
+        assertEquals(1f + (float) Math.log(5), d.input.values[0], 1e-6);
+        assertEquals(1f, d.input.values[1], 1e-6);
     }
 
     @Test
     void maxAndBinaryRules() {
         TrainingData d = TrainingData.build(sample(), 4f, TrainingData.Duplicates.MAX, TrainingData.Strength.BINARY);
         assertEquals(3, d.positiveCount(), "(u1,a) keeps its 5-star rating under MAX");
-        for (float v : d.positives.values) {
+        for (float v : d.input.values) {
             assertEquals(1f, v);
         }
     }
