@@ -82,18 +82,24 @@ public final class TrainingData {
      *                  to make every row positive)
      */
     public static TrainingData build(Interactions in, float minWeight, Duplicates duplicates, Strength strength) {
-        return build(in, minWeight, duplicates, strength, 0f);
+        return build(in, minWeight, duplicates, strength, 0f, 1f);
     }
 
     /**
      * @param minWeight            rows with weight >= minWeight are positives
      * @param belowThresholdWeight factor in [0, 1] applied to the strength of entries below minWeight
      *                             (0: seen only, no signal; 1: as strong as their weight says)
+     * @param recencyFloor         in (0, 1]: each user's strengths are scaled by their place in the user's own
+     *                             timeline, from recencyFloor for the oldest entry linearly up to 1 for the newest
+     *                             (1: no recency weighting; ignored without timestamps)
      */
     public static TrainingData build(Interactions in, float minWeight, Duplicates duplicates, Strength strength,
-                                     float belowThresholdWeight) {
+                                     float belowThresholdWeight, float recencyFloor) {
         if (!(belowThresholdWeight >= 0f && belowThresholdWeight <= 1f)) {
             throw new IllegalArgumentException("belowThresholdWeight must be in [0, 1], got " + belowThresholdWeight);
+        }
+        if (!(recencyFloor > 0f && recencyFloor <= 1f)) {
+            throw new IllegalArgumentException("recencyFloor must be in (0, 1], got " + recencyFloor);
         }
         int users = in.userCount();
         int items = in.itemCount();
@@ -187,6 +193,17 @@ public final class TrainingData {
         }
         for (int u = 0; u < users; u++) {
             sortByTime((int) offsets[u], (int) offsets[u + 1], hItems, hStrength, hTime);
+        }
+        if (recencyFloor < 1f && in.hasTimestamps()) {
+            // rank within the user's own timeline rather than calendar age: users differ by years in how
+            // often they interact, and what a user did last (whenever that was) best predicts what comes next
+            for (int u = 0; u < users; u++) {
+                int s = (int) offsets[u], e = (int) offsets[u + 1];
+                for (int p = s; p < e; p++) {
+                    float position = e - s > 1 ? (float) (p - s) / (e - s - 1) : 1f;
+                    hStrength[p] *= recencyFloor + (1f - recencyFloor) * position;
+                }
+            }
         }
         int[] r = new int[inputCount];
         int[] c = new int[inputCount];

@@ -63,7 +63,7 @@ public final class EaseDenseComparison {
                              Map<String, List<String>> test, int listLength, List<Integer> ks, int maxDenseItems,
                              Progress.Factory progress, PrintStream log) {
         TrainingData data = TrainingData.build(train.interactions(), settings.minWeight(), settings.duplicates(),
-                settings.strength(), settings.belowThresholdWeight());
+                settings.strength(), settings.belowThresholdWeight(), settings.recencyFloor());
         DenseEase dense = Ease.fitDense(data.input, reco.trainer.pipeline.Trainer.itemsWithPositives(data), settings.ease(),
                 progress);
         int modelled = dense.modelItems().length;

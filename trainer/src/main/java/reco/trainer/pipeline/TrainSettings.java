@@ -21,6 +21,8 @@ import java.util.Set;
  *                  ({@code Float.NEGATIVE_INFINITY}: every interaction is positive)
  * @param belowThresholdWeight factor on the strength of interactions below minWeight in the collaborative
  *                  models' input (0: seen only, no signal); they are never recommended either way
+ * @param recencyFloor weight of a user's oldest interaction relative to their newest, linear in between
+ *                  (1: no recency weighting); applies to model input and served profiles alike
  * @param models models to train; popularity is always trained (it serves unknown users)
  * @param defaultModel model used when a request names none; null picks the best trained one
  * @param hybridWeights hybrid blend weights per component (only trained components are used)
@@ -32,6 +34,7 @@ public record TrainSettings(
         TrainingData.Duplicates duplicates,
         TrainingData.Strength strength,
         float belowThresholdWeight,
+        float recencyFloor,
         Set<ModelKind> models,
         ModelKind defaultModel,
         PopularityParams popularity,
@@ -54,6 +57,9 @@ public record TrainSettings(
         }
         if (!(belowThresholdWeight >= 0f && belowThresholdWeight <= 1f)) {
             throw new IllegalArgumentException("below-threshold-weight must be in [0, 1], got " + belowThresholdWeight);
+        }
+        if (!(recencyFloor > 0f && recencyFloor <= 1f)) {
+            throw new IllegalArgumentException("recency-floor must be in (0, 1], got " + recencyFloor);
         }
         if (keepGenerations < 1 || keepGenerations > 1000) {
             throw new IllegalArgumentException("keep must be in [1, 1000], got " + keepGenerations);
@@ -93,81 +99,89 @@ public record TrainSettings(
     /** Placeholder; set from measurements below. */
     public static final float DEFAULT_BELOW_THRESHOLD_WEIGHT = 0f;
 
+    /** Placeholder; set from measurements below. */
+    public static final float DEFAULT_RECENCY_FLOOR = 1f;
+
     public static TrainSettings defaults() {
         return new TrainSettings(Float.NEGATIVE_INFINITY, TrainingData.Duplicates.LATEST, TrainingData.Strength.LINEAR,
-                DEFAULT_BELOW_THRESHOLD_WEIGHT, DEFAULT_MODELS, null, PopularityParams.defaults(), ContentFeatureParams.defaults(),
+                DEFAULT_BELOW_THRESHOLD_WEIGHT, DEFAULT_RECENCY_FLOOR, DEFAULT_MODELS, null, PopularityParams.defaults(), ContentFeatureParams.defaults(),
                 ContentNeighborParams.defaults(), ItemKnn.Parameters.defaults(), Ease.Parameters.defaults(),
                 AlsParameters.defaults(), DEFAULT_HYBRID_WEIGHTS, DEFAULT_PROFILE_HALF_LIFE_DAYS,
                 DEFAULT_KEEP_GENERATIONS, 42L);
     }
 
     public TrainSettings withMinWeight(float v) {
-        return new TrainSettings(v, duplicates, strength, belowThresholdWeight, models, defaultModel, popularity, contentFeatures,
+        return new TrainSettings(v, duplicates, strength, belowThresholdWeight, recencyFloor, models, defaultModel, popularity, contentFeatures,
                 contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withModels(Set<ModelKind> v) {
-        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, v, defaultModel, popularity, contentFeatures,
+        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, recencyFloor, v, defaultModel, popularity, contentFeatures,
                 contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withDefaultModel(ModelKind v) {
-        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, models, v, popularity, contentFeatures,
+        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, recencyFloor, models, v, popularity, contentFeatures,
                 contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withStrength(TrainingData.Strength v) {
-        return new TrainSettings(minWeight, duplicates, v, belowThresholdWeight, models, defaultModel, popularity, contentFeatures,
+        return new TrainSettings(minWeight, duplicates, v, belowThresholdWeight, recencyFloor, models, defaultModel, popularity, contentFeatures,
                 contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withBelowThresholdWeight(float v) {
-        return new TrainSettings(minWeight, duplicates, strength, v, models, defaultModel, popularity, contentFeatures,
+        return new TrainSettings(minWeight, duplicates, strength, v, recencyFloor, models, defaultModel, popularity, contentFeatures,
                 contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
+    public TrainSettings withRecencyFloor(float v) {
+        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, v, models, defaultModel, popularity,
+                contentFeatures, contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
+    }
+
     public TrainSettings withDuplicates(TrainingData.Duplicates v) {
-        return new TrainSettings(minWeight, v, strength, belowThresholdWeight, models, defaultModel, popularity, contentFeatures,
+        return new TrainSettings(minWeight, v, strength, belowThresholdWeight, recencyFloor, models, defaultModel, popularity, contentFeatures,
                 contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withKeepGenerations(int v) {
-        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, models, defaultModel, popularity, contentFeatures,
+        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, recencyFloor, models, defaultModel, popularity, contentFeatures,
                 contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, v, seed);
     }
 
     public TrainSettings withHybridWeights(Map<ModelKind, Double> v) {
-        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, models, defaultModel, popularity, contentFeatures,
+        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, recencyFloor, models, defaultModel, popularity, contentFeatures,
                 contentNeighbors, itemKnn, ease, als, v, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withContent(ContentFeatureParams features, ContentNeighborParams neighbors) {
-        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, models, defaultModel, popularity, features,
+        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, recencyFloor, models, defaultModel, popularity, features,
                 neighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withItemKnn(ItemKnn.Parameters v) {
-        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, models, defaultModel, popularity, contentFeatures,
+        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, recencyFloor, models, defaultModel, popularity, contentFeatures,
                 contentNeighbors, v, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withEase(Ease.Parameters v) {
-        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, models, defaultModel, popularity, contentFeatures,
+        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, recencyFloor, models, defaultModel, popularity, contentFeatures,
                 contentNeighbors, itemKnn, v, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withAls(AlsParameters v) {
-        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, models, defaultModel, popularity, contentFeatures,
+        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, recencyFloor, models, defaultModel, popularity, contentFeatures,
                 contentNeighbors, itemKnn, ease, v, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withPopularity(PopularityParams v) {
-        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, models, defaultModel, v, contentFeatures,
+        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, recencyFloor, models, defaultModel, v, contentFeatures,
                 contentNeighbors, itemKnn, ease, als, hybridWeights, profileHalfLifeDays, keepGenerations, seed);
     }
 
     public TrainSettings withProfileHalfLifeDays(double v) {
-        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, models, defaultModel, popularity, contentFeatures,
+        return new TrainSettings(minWeight, duplicates, strength, belowThresholdWeight, recencyFloor, models, defaultModel, popularity, contentFeatures,
                 contentNeighbors, itemKnn, ease, als, hybridWeights, v, keepGenerations, seed);
     }
 }

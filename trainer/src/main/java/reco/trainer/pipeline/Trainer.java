@@ -60,7 +60,7 @@ public final class Trainer {
         ItemMetadata metadata = dataset.metadata();
         TrainingData data = timer.timeUnchecked("prepare interactions",
                 () -> TrainingData.build(in, settings.minWeight(), settings.duplicates(), settings.strength(),
-                        settings.belowThresholdWeight()));
+                        settings.belowThresholdWeight(), settings.recencyFloor()));
         log.printf("data: %,d users, %,d items, %,d interactions (%,d distinct pairs, %,d positives, %,d model inputs)%n",
                 data.users, data.items, in.size(), data.pairs, data.positiveCount(), data.input.nnz());
         if (data.positiveCount() == 0) {
@@ -188,6 +188,7 @@ public final class Trainer {
                 b.parameter("duplicates", settings.duplicates().name().toLowerCase());
                 b.parameter("strength", settings.strength().name().toLowerCase());
                 b.parameter("belowThresholdWeight", settings.belowThresholdWeight());
+                b.parameter("recencyFloor", settings.recencyFloor());
                 b.parameter("profileHalfLifeDays", settings.profileHalfLifeDays());
                 b.parameter("seed", settings.seed());
                 Manifest.Counts c = counts(dataset, data);
