@@ -27,7 +27,7 @@ import java.util.Set;
 public final class TrainOptions {
     /** Every parameter key (option name without dashes), in the order they are applied. */
     public static final java.util.List<String> KEYS = java.util.List.of("min-weight", "models",
-            "default-model", "duplicates", "strength", "neighbors", "content-weighting", "popularity-half-life-days",
+            "default-model", "duplicates", "strength", "below-threshold-weight", "recency-floor", "neighbors", "content-weighting", "popularity-half-life-days",
             "profile-half-life-days", "knn-shrink", "ease-lambda", "ease-neighbors", "ease-max-items", "als-factors",
             "als-iterations", "als-regularization", "als-alpha", "als-confidence", "hybrid-weights", "keep");
 
@@ -57,6 +57,16 @@ public final class TrainOptions {
     @Option(names = "--strength", paramLabel = "FN",
             description = "Positive weight -> model strength: linear (weight / max weight, default), binary, log (1 + ln w).")
     String strength;
+
+    @Option(names = "--below-threshold-weight", paramLabel = "F",
+            description = "Interactions below --min-weight stay 'seen' (never recommended) and enter the collaborative "
+                    + "models as weak evidence with F x their strength, F in [0, 1]; 0 = no signal at all. Default: see TrainSettings.")
+    String belowThresholdWeight;
+
+    @Option(names = "--recency-floor", paramLabel = "F",
+            description = "Weight of each user's oldest interaction relative to their newest, F in (0, 1], linear in the "
+                    + "user's own timeline in between; used for model input and served profiles. 1 = no recency weighting.")
+    String recencyFloor;
 
     @Option(names = "--neighbors", paramLabel = "K",
             description = "Neighbours stored per item for the content and item-kNN models (default 100).")
@@ -115,6 +125,8 @@ public final class TrainOptions {
         put(v, "default-model", defaultModel);
         put(v, "duplicates", duplicates);
         put(v, "strength", strength);
+        put(v, "below-threshold-weight", belowThresholdWeight);
+        put(v, "recency-floor", recencyFloor);
         put(v, "neighbors", neighbors);
         put(v, "content-weighting", contentWeighting);
         put(v, "popularity-half-life-days", popularityHalfLifeDays);
@@ -168,6 +180,8 @@ public final class TrainOptions {
             case "default-model" -> s.withDefaultModel(ModelKind.fromId(value));
             case "duplicates" -> s.withDuplicates(parseEnum(TrainingData.Duplicates.class, key, value));
             case "strength" -> s.withStrength(parseEnum(TrainingData.Strength.class, key, value));
+            case "below-threshold-weight" -> s.withBelowThresholdWeight((float) number(key, value));
+            case "recency-floor" -> s.withRecencyFloor((float) number(key, value));
             case "neighbors" -> {
                 int k = integer(key, value);
                 s = s.withItemKnn(s.itemKnn().withNeighbours(k));

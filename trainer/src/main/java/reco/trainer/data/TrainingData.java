@@ -9,8 +9,12 @@ import java.util.Arrays;
  * <ul>
  *   <li>one entry per (user, item): duplicates combined by the chosen rule;</li>
  *   <li>positives: entries whose weight reaches {@code minWeight}, with a model strength;</li>
- *   <li>every user's full history (positives and merely "seen" entries with strength 0), oldest
- *       first, which the server uses to exclude seen items.</li>
+ *   <li>below-threshold entries: seen (never recommended) and, when {@code belowThresholdWeight > 0},
+ *       weak evidence with strength {@code belowThresholdWeight x strength(weight)} (the user chose
+ *       to watch/buy the item even if they did not like it much);</li>
+ *   <li>the collaborative {@link #input} matrix: every entry with a strength > 0;</li>
+ *   <li>every user's full history (input entries and merely "seen" entries with strength 0), oldest
+ *       first, which the server uses to exclude seen items and to build the user's profile.</li>
  * </ul>
  */
 public final class TrainingData {
@@ -36,8 +40,15 @@ public final class TrainingData {
 
     public final int users;
     public final int items;
-    /** users x items, positives only, values = strength. */
-    public final CsrMatrix positives;
+    /**
+     * users x items, the collaborative models' input: positives plus weighted below-threshold entries
+     * (only positives when belowThresholdWeight is 0), values = strength.
+     */
+    public final CsrMatrix input;
+    /** Entries whose weight reaches minWeight (a subset of {@link #input}). */
+    private final int positiveCount;
+    /** Per item: how many users have it as a positive. */
+    public final int[] positivesPerItem;
     /** Per-user history (CSR over users): item, strength (0 = seen only), timestamp; oldest first. */
     public final long[] historyOffsets;
     public final int[] historyItems;
@@ -49,12 +60,14 @@ public final class TrainingData {
     public final int duplicateRows;
     public final boolean hasTimestamps;
 
-    private TrainingData(int users, int items, CsrMatrix positives, long[] historyOffsets, int[] historyItems,
-                         float[] historyStrengths, long[] historyTimestamps, int pairs, int duplicateRows,
-                         boolean hasTimestamps) {
+    private TrainingData(int users, int items, CsrMatrix input, int positiveCount, int[] positivesPerItem,
+                         long[] historyOffsets, int[] historyItems, float[] historyStrengths, long[] historyTimestamps,
+                         int pairs, int duplicateRows, boolean hasTimestamps) {
         this.users = users;
         this.items = items;
-        this.positives = positives;
+        this.input = input;
+        this.positiveCount = positiveCount;
+        this.positivesPerItem = positivesPerItem;
         this.historyOffsets = historyOffsets;
         this.historyItems = historyItems;
         this.historyStrengths = historyStrengths;
@@ -69,6 +82,25 @@ public final class TrainingData {
      *                  to make every row positive)
      */
     public static TrainingData build(Interactions in, float minWeight, Duplicates duplicates, Strength strength) {
+        return build(in, minWeight, duplicates, strength, 0f, 1f);
+    }
+
+    /**
+     * @param minWeight            rows with weight >= minWeight are positives
+     * @param belowThresholdWeight factor in [0, 1] applied to the strength of entries below minWeight
+     *                             (0: seen only, no signal; 1: as strong as their weight says)
+     * @param recencyFloor         in (0, 1]: each user's strengths are scaled by their place in the user's own
+     *                             timeline, from recencyFloor for the oldest entry linearly up to 1 for the newest
+     *                             (1: no recency weighting; ignored without timestamps)
+     */
+    public static TrainingData build(Interactions in, float minWeight, Duplicates duplicates, Strength strength,
+                                     float belowThresholdWeight, float recencyFloor) {
+        if (!(belowThresholdWeight >= 0f && belowThresholdWeight <= 1f)) {
+            throw new IllegalArgumentException("belowThresholdWeight must be in [0, 1], got " + belowThresholdWeight);
+        }
+        if (!(recencyFloor > 0f && recencyFloor <= 1f)) {
+            throw new IllegalArgumentException("recencyFloor must be in (0, 1], got " + recencyFloor);
+        }
         int users = in.userCount();
         int items = in.itemCount();
         int n = in.size();
@@ -139,24 +171,43 @@ public final class TrainingData {
         float[] hStrength = new float[pairs];
         long[] hTime = new long[pairs];
         long[] fill = Arrays.copyOf(offsets, users);
+        int inputCount = 0;
         int positivesCount = 0;
+        int[] positivesPerItem = new int[items];
         for (int p = 0; p < pairs; p++) {
             int at = (int) fill[pairUser[p]]++;
             hItems[at] = pairItem[p];
             float w = pairWeight[p];
-            float s = w >= minWeight ? strength(w, maxWeight, strength) : 0f;
+            boolean positive = w >= minWeight;
+            float s = positive ? strength(w, maxWeight, strength)
+                    : belowThresholdWeight > 0 ? belowThresholdWeight * strength(w, maxWeight, strength) : 0f;
             hStrength[at] = s;
             hTime[at] = pairTime[p];
             if (s > 0) {
-                positivesCount++;
+                inputCount++;
+                if (positive) {
+                    positivesCount++;
+                    positivesPerItem[pairItem[p]]++;
+                }
             }
         }
         for (int u = 0; u < users; u++) {
             sortByTime((int) offsets[u], (int) offsets[u + 1], hItems, hStrength, hTime);
         }
-        int[] r = new int[positivesCount];
-        int[] c = new int[positivesCount];
-        float[] v = new float[positivesCount];
+        if (recencyFloor < 1f && in.hasTimestamps()) {
+            // rank within the user's own timeline rather than calendar age: users differ by years in how
+            // often they interact, and what a user did last (whenever that was) best predicts what comes next
+            for (int u = 0; u < users; u++) {
+                int s = (int) offsets[u], e = (int) offsets[u + 1];
+                for (int p = s; p < e; p++) {
+                    float position = e - s > 1 ? (float) (p - s) / (e - s - 1) : 1f;
+                    hStrength[p] *= recencyFloor + (1f - recencyFloor) * position;
+                }
+            }
+        }
+        int[] r = new int[inputCount];
+        int[] c = new int[inputCount];
+        float[] v = new float[inputCount];
         int k = 0;
         for (int u = 0; u < users; u++) {
             for (int p = (int) offsets[u]; p < offsets[u + 1]; p++) {
@@ -168,8 +219,8 @@ public final class TrainingData {
                 }
             }
         }
-        CsrMatrix positives = CsrMatrix.fromCoordinates(users, items, r, c, v, k, true);
-        return new TrainingData(users, items, positives, offsets, hItems, hStrength, hTime, pairs, duplicateRows,
+        CsrMatrix input = CsrMatrix.fromCoordinates(users, items, r, c, v, k, true);
+        return new TrainingData(users, items, input, positivesCount, positivesPerItem, offsets, hItems, hStrength, hTime, pairs, duplicateRows,
                 in.hasTimestamps());
     }
 
@@ -270,7 +321,8 @@ public final class TrainingData {
         return perm;
     }
 
+    /** Entries whose weight reaches minWeight. */
     public int positiveCount() {
-        return positives.nnz();
+        return positiveCount;
     }
 }

@@ -63,8 +63,9 @@ public final class EaseDenseComparison {
                              Map<String, List<String>> test, int listLength, List<Integer> ks, int maxDenseItems,
                              Progress.Factory progress, PrintStream log) {
         TrainingData data = TrainingData.build(train.interactions(), settings.minWeight(), settings.duplicates(),
-                settings.strength());
-        DenseEase dense = Ease.fitDense(data.positives, settings.ease(), progress);
+                settings.strength(), settings.belowThresholdWeight(), settings.recencyFloor());
+        DenseEase dense = Ease.fitDense(data.input, reco.trainer.pipeline.Trainer.itemsWithPositives(data), settings.ease(),
+                progress);
         int modelled = dense.modelItems().length;
         if (modelled > maxDenseItems) {
             log.println("eval: EASE models " + modelled + " items (> " + maxDenseItems + "): pruning cost not measured");
@@ -76,9 +77,9 @@ public final class EaseDenseComparison {
         Map<String, List<String>> denseRecs = recommend(data, train.interactions().users, train.interactions().items,
                 test.keySet(), listLength, (user, scores) -> {
                     int[] items = dense.modelItems();
-                    for (int p = data.positives.indptr[user]; p < data.positives.indptr[user + 1]; p++) {
-                        int source = data.positives.indices[p];
-                        double x = data.positives.values[p];
+                    for (int p = data.input.indptr[user]; p < data.input.indptr[user + 1]; p++) {
+                        int source = data.input.indices[p];
+                        double x = data.input.values[p];
                         if (!dense.isModelled(source)) {
                             continue;
                         }
@@ -92,9 +93,9 @@ public final class EaseDenseComparison {
             Neighborhoods lists = dense.prune(k, rule);
             Map<String, List<String>> recs = recommend(data, train.interactions().users, train.interactions().items,
                     test.keySet(), listLength, (user, scores) -> {
-                        for (int p = data.positives.indptr[user]; p < data.positives.indptr[user + 1]; p++) {
-                            int source = data.positives.indices[p];
-                            double x = data.positives.values[p];
+                        for (int p = data.input.indptr[user]; p < data.input.indptr[user + 1]; p++) {
+                            int source = data.input.indices[p];
+                            double x = data.input.values[p];
                             for (int q = lists.start(source); q < lists.end(source); q++) {
                                 scores[lists.items()[q]] += x * lists.scores()[q];
                             }

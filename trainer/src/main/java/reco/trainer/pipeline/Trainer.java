@@ -68,9 +68,10 @@ public final class Trainer {
         Interactions in = dataset.interactions();
         ItemMetadata metadata = dataset.metadata();
         TrainingData data = timer.timeUnchecked("prepare interactions",
-                () -> TrainingData.build(in, settings.minWeight(), settings.duplicates(), settings.strength()));
-        log.printf("data: %,d users, %,d items, %,d interactions (%,d distinct pairs, %,d positives)%n",
-                data.users, data.items, in.size(), data.pairs, data.positiveCount());
+                () -> TrainingData.build(in, settings.minWeight(), settings.duplicates(), settings.strength(),
+                        settings.belowThresholdWeight(), settings.recencyFloor()));
+        log.printf("data: %,d users, %,d items, %,d interactions (%,d distinct pairs, %,d positives, %,d model inputs)%n",
+                data.users, data.items, in.size(), data.pairs, data.positiveCount(), data.input.nnz());
         if (data.positiveCount() == 0) {
             throw new IllegalArgumentException("no positive interactions: every weight is below --min-weight "
                     + settings.minWeight());
@@ -100,12 +101,12 @@ public final class Trainer {
         }
         if (settings.models().contains(ModelKind.ITEM_KNN)) {
             neighborModels.put(ModelKind.ITEM_KNN, timer.timeUnchecked("item-knn",
-                    () -> ItemKnn.compute(data.positives, settings.itemKnn(), progress)));
+                    () -> ItemKnn.compute(data.input, settings.itemKnn(), progress)));
             params.put(ModelKind.ITEM_KNN, toMap(settings.itemKnn()));
         }
         if (settings.models().contains(ModelKind.EASE)) {
             neighborModels.put(ModelKind.EASE, timer.timeUnchecked("ease",
-                    () -> Ease.fit(data.positives, settings.ease(), progress)));
+                    () -> Ease.fit(data.input, itemsWithPositives(data), settings.ease(), progress)));
             params.put(ModelKind.EASE, toMap(settings.ease()));
         }
 
@@ -113,7 +114,7 @@ public final class Trainer {
         Neighborhoods alsNeighbors = null;
         if (settings.models().contains(ModelKind.ALS)) {
             AlsFactors factors = timer.timeUnchecked("als",
-                    () -> new ImplicitAls(settings.als()).fit(data.positives, progress, null, false));
+                    () -> new ImplicitAls(settings.als()).fit(data.input, progress, null, false));
             als = factors;
             Map<String, Object> p = new LinkedHashMap<>(toMap(settings.als()));
             if (factors.items() < IvfParameters.DEFAULT_MIN_ITEMS) {
@@ -197,6 +198,8 @@ public final class Trainer {
                 b.parameter("minWeight", Float.isInfinite(settings.minWeight()) ? null : settings.minWeight());
                 b.parameter("duplicates", settings.duplicates().name().toLowerCase());
                 b.parameter("strength", settings.strength().name().toLowerCase());
+                b.parameter("belowThresholdWeight", settings.belowThresholdWeight());
+                b.parameter("recencyFloor", settings.recencyFloor());
                 b.parameter("profileHalfLifeDays", settings.profileHalfLifeDays());
                 b.parameter("seed", settings.seed());
                 Manifest.Counts c = counts(dataset, data);
@@ -283,11 +286,16 @@ public final class Trainer {
     }
 
     private static int[] positivesPerItem(TrainingData data) {
-        int[] counts = new int[data.items];
-        for (int k = 0; k < data.positives.nnz(); k++) {
-            counts[data.positives.indices[k]]++;
+        return data.positivesPerItem;
+    }
+
+    /** EASE models only items somebody liked; see {@link Ease#fit(reco.trainer.math.CsrMatrix, boolean[], Ease.Parameters, Progress.Factory)}. */
+    public static boolean[] itemsWithPositives(TrainingData data) {
+        boolean[] liked = new boolean[data.items];
+        for (int i = 0; i < data.items; i++) {
+            liked[i] = data.positivesPerItem[i] > 0;
         }
-        return counts;
+        return liked;
     }
 
     private static float[] toFloats(double[] scores, int[] ranking) {

@@ -42,16 +42,49 @@ class TrainingDataTest {
         TrainingData d = TrainingData.build(in, Float.NEGATIVE_INFINITY, TrainingData.Duplicates.SUM,
                 TrainingData.Strength.LOG);
         assertEquals(2, d.positiveCount());
-        assertEquals(1f + (float) Math.log(5), d.positives.values[0], 1e-6);
-        assertEquals(1f, d.positives.values[1], 1e-6);
+        assertEquals(1f + (float) Math.log(5), d.input.values[0], 1e-6);
+        assertEquals(1f, d.input.values[1], 1e-6);
     }
 
     @Test
     void maxAndBinaryRules() {
         TrainingData d = TrainingData.build(sample(), 4f, TrainingData.Duplicates.MAX, TrainingData.Strength.BINARY);
         assertEquals(3, d.positiveCount(), "(u1,a) keeps its 5-star rating under MAX");
-        for (float v : d.positives.values) {
+        for (float v : d.input.values) {
             assertEquals(1f, v);
         }
+    }
+
+    @Test
+    void belowThresholdEntriesAreWeakInputButNotPositives() {
+        TrainingData d = TrainingData.build(sample(), 4f, TrainingData.Duplicates.LATEST, TrainingData.Strength.LINEAR,
+                0.25f, 1f);
+        assertEquals(2, d.positiveCount(), "positives stay those reaching min-weight");
+        assertEquals(4, d.input.nnz(), "every entry is model input");
+        // u1 history oldest first: b (2 stars), c (4.5), a (re-rated 3)
+        assertEquals(0.25f * 2f / 5f, d.historyStrengths[0], 1e-6);
+        assertEquals(4.5f / 5f, d.historyStrengths[1], 1e-6);
+        assertEquals(0.25f * 3f / 5f, d.historyStrengths[2], 1e-6);
+        assertArrayEquals(new int[] {1, 0, 1}, d.positivesPerItem, "a: u2 only (u1 re-rated it to 3); c: u1");
+    }
+
+    @Test
+    void recencyFloorScalesByPlaceInTheUsersOwnTimeline() {
+        TrainingData d = TrainingData.build(sample(), 4f, TrainingData.Duplicates.LATEST, TrainingData.Strength.LINEAR,
+                1f, 0.5f);
+        // u1: three entries -> factors 0.5, 0.75, 1; u2: a single entry counts fully
+        assertEquals(0.5f * 2f / 5f, d.historyStrengths[0], 1e-6);
+        assertEquals(0.75f * 4.5f / 5f, d.historyStrengths[1], 1e-6);
+        assertEquals(1f * 3f / 5f, d.historyStrengths[2], 1e-6);
+        assertEquals(4f / 5f, d.historyStrengths[3], 1e-6);
+    }
+
+    @Test
+    void rejectsOutOfRangeWeightingFactors() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> TrainingData.build(
+                sample(), 4f, TrainingData.Duplicates.LATEST, TrainingData.Strength.LINEAR, 1.5f, 1f));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("belowThresholdWeight"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> TrainingData.build(
+                sample(), 4f, TrainingData.Duplicates.LATEST, TrainingData.Strength.LINEAR, 0f, 0f));
     }
 }

@@ -85,7 +85,17 @@ public final class Ease {
      * scoring 0.1513 (docs/quality.md).
      */
     public static Neighborhoods fit(CsrMatrix userItem, Parameters params, Progress.Factory progress) {
-        return fitDense(userItem, params, progress).prune(params.neighbours(), DenseEase.Pruning.LARGEST_MAGNITUDE);
+        return fit(userItem, null, params, progress);
+    }
+
+    /**
+     * As {@link #fit(CsrMatrix, Parameters, Progress.Factory)}, modelling only the items with
+     * {@code candidates[item]} (null: every item with an interaction). The trainer passes the items with
+     * at least one positive: weak below-threshold evidence still shapes their weights (it is in the Gram
+     * matrix) without making items nobody liked part of the n x n inverse.
+     */
+    public static Neighborhoods fit(CsrMatrix userItem, boolean[] candidates, Parameters params, Progress.Factory progress) {
+        return fitDense(userItem, candidates, params, progress).prune(params.neighbours(), DenseEase.Pruning.LARGEST_MAGNITUDE);
     }
 
     /**
@@ -95,8 +105,16 @@ public final class Ease {
      * @throws IllegalStateException if the heap cannot hold the n x n matrix (message says how much is needed)
      */
     public static DenseEase fitDense(CsrMatrix userItem, Parameters params, Progress.Factory progress) {
+        return fitDense(userItem, null, params, progress);
+    }
+
+    /** @param candidates items that may be modelled (null: all); see {@link #fit(CsrMatrix, boolean[], Parameters, Progress.Factory)} */
+    public static DenseEase fitDense(CsrMatrix userItem, boolean[] candidates, Parameters params, Progress.Factory progress) {
         ItemKnn.requirePositiveFinite(userItem);
-        int[] modelItems = selectItems(userItem, params.maxItems());
+        if (candidates != null && candidates.length != userItem.cols) {
+            throw new IllegalArgumentException("candidates has " + candidates.length + " entries for " + userItem.cols + " items");
+        }
+        int[] modelItems = selectItems(userItem, candidates, params.maxItems());
         int n = modelItems.length;
         int[] localOf = new int[userItem.cols];
         Arrays.fill(localOf, -1);
@@ -117,11 +135,18 @@ public final class Ease {
         return new DenseEase(userItem.cols, modelItems, localOf, matrix, threads);
     }
 
-    /** Items with at least one user, capped to the {@code maxItems} with the most users; ascending ids. */
     static int[] selectItems(CsrMatrix userItem, int maxItems) {
+        return selectItems(userItem, null, maxItems);
+    }
+
+    /** Candidate items with at least one user, capped to the {@code maxItems} with the most users; ascending ids. */
+    static int[] selectItems(CsrMatrix userItem, boolean[] candidates, int maxItems) {
         int[] users = new int[userItem.cols];
         for (int p = 0; p < userItem.nnz(); p++) {
-            users[userItem.indices[p]]++;
+            int item = userItem.indices[p];
+            if (candidates == null || candidates[item]) {
+                users[item]++;
+            }
         }
         int present = 0;
         for (int count : users) {
