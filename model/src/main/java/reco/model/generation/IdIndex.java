@@ -30,7 +30,10 @@ public final class IdIndex implements AutoCloseable {
 
     private IdIndex(IdList ids, Path file) {
         this.ids = ids;
-        this.ready = CompletableFuture.supplyAsync(() -> openAndCheck(file, ids)).whenComplete((m, e) -> {
+        // its own daemon thread, not the common pool: that pool may be busy (or have one worker on a
+        // 2-core machine) and close() waits for this open to finish
+        this.ready = CompletableFuture.supplyAsync(() -> openAndCheck(file, ids),
+                r -> Thread.ofPlatform().daemon().name("reco-id-index-open").start(r)).whenComplete((m, e) -> {
             if (e != null) {
                 LOG.log(Level.WARNING, "id index " + file + " unusable, answering from the id list: " + rootMessage(e));
                 return;
