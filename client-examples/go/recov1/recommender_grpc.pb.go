@@ -33,6 +33,11 @@ type RecommenderClient interface {
 	BatchRecommendForUser(ctx context.Context, in *BatchRecommendForUserRequest, opts ...grpc.CallOption) (*BatchRecommendResponse, error)
 	// Which generation is being served, its counts and the models it has.
 	GetModelInfo(ctx context.Context, in *GetModelInfoRequest, opts ...grpc.CallOption) (*ModelInfo, error)
+	// Why an item is recommended to a user (or for a list of items): the user's items that contributed
+	// most to its score, with their contributions. NOT_FOUND when item_id (or every one of item_ids, or
+	// user_id without recent_item_ids) is unknown; INVALID_ARGUMENT for a model that cannot be explained
+	// (popularity) or that the generation lacks.
+	Explain(ctx context.Context, in *ExplainRequest, opts ...grpc.CallOption) (*ExplainResponse, error)
 	// No-op round trip with no model work: measures the transport's own cost (load tests, probes).
 	// Works before any generation is loaded.
 	Echo(ctx context.Context, in *EchoRequest, opts ...grpc.CallOption) (*EchoResponse, error)
@@ -100,6 +105,15 @@ func (c *recommenderClient) GetModelInfo(ctx context.Context, in *GetModelInfoRe
 	return out, nil
 }
 
+func (c *recommenderClient) Explain(ctx context.Context, in *ExplainRequest, opts ...grpc.CallOption) (*ExplainResponse, error) {
+	out := new(ExplainResponse)
+	err := c.cc.Invoke(ctx, "/reco.v1.Recommender/Explain", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *recommenderClient) Echo(ctx context.Context, in *EchoRequest, opts ...grpc.CallOption) (*EchoResponse, error) {
 	out := new(EchoResponse)
 	err := c.cc.Invoke(ctx, "/reco.v1.Recommender/Echo", in, out, opts...)
@@ -129,6 +143,11 @@ type RecommenderServer interface {
 	BatchRecommendForUser(context.Context, *BatchRecommendForUserRequest) (*BatchRecommendResponse, error)
 	// Which generation is being served, its counts and the models it has.
 	GetModelInfo(context.Context, *GetModelInfoRequest) (*ModelInfo, error)
+	// Why an item is recommended to a user (or for a list of items): the user's items that contributed
+	// most to its score, with their contributions. NOT_FOUND when item_id (or every one of item_ids, or
+	// user_id without recent_item_ids) is unknown; INVALID_ARGUMENT for a model that cannot be explained
+	// (popularity) or that the generation lacks.
+	Explain(context.Context, *ExplainRequest) (*ExplainResponse, error)
 	// No-op round trip with no model work: measures the transport's own cost (load tests, probes).
 	// Works before any generation is loaded.
 	Echo(context.Context, *EchoRequest) (*EchoResponse, error)
@@ -156,6 +175,9 @@ func (UnimplementedRecommenderServer) BatchRecommendForUser(context.Context, *Ba
 }
 func (UnimplementedRecommenderServer) GetModelInfo(context.Context, *GetModelInfoRequest) (*ModelInfo, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method GetModelInfo not implemented")
+}
+func (UnimplementedRecommenderServer) Explain(context.Context, *ExplainRequest) (*ExplainResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Explain not implemented")
 }
 func (UnimplementedRecommenderServer) Echo(context.Context, *EchoRequest) (*EchoResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Echo not implemented")
@@ -281,6 +303,24 @@ func _Recommender_GetModelInfo_Handler(srv interface{}, ctx context.Context, dec
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Recommender_Explain_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ExplainRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RecommenderServer).Explain(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/reco.v1.Recommender/Explain",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RecommenderServer).Explain(ctx, req.(*ExplainRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Recommender_Echo_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(EchoRequest)
 	if err := dec(in); err != nil {
@@ -326,6 +366,10 @@ var _Recommender_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetModelInfo",
 			Handler:    _Recommender_GetModelInfo_Handler,
+		},
+		{
+			MethodName: "Explain",
+			Handler:    _Recommender_Explain_Handler,
 		},
 		{
 			MethodName: "Echo",

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import reco.model.Neighborhoods;
 import reco.trainer.math.CsrMatrix;
+import reco.trainer.models.topk.TopKHeap;
 import reco.trainer.progress.Progress;
 
 /**
@@ -161,18 +162,13 @@ public final class ContentNeighbors {
                 }
             }
             heap.clear();
-            // Entry bar: once the heap is full a candidate must at least equal its worst score
-            // (equal may still win on the lower index), which rejects most candidates with one compare.
-            float bar = Float.MIN_VALUE;
             for (int t = 0; t < touchedCount; t++) {
                 int j = touchedItems[t];
                 float score = acc[j];
                 acc[j] = 0f;
-                if (score >= bar && j != i) {
-                    heap.offer(score, j);
-                    if (heap.full()) {
-                        bar = heap.worstScore();
-                    }
+                // competitive() rejects most candidates with one compare once the heap is full
+                if (score > 0f && j != i && heap.competitive(score)) {
+                    heap.offer(j, score);
                 }
             }
             return heap.drainBestFirst(outItems, outScores, offset);
