@@ -188,7 +188,7 @@ public final class ModelHolder implements AutoCloseable {
         String name = dir.getFileName().toString();
         Generation generation;
         try {
-            generation = Generation.open(dir);
+            generation = Generation.openDeferringIdMaps(dir, true);
         } catch (IOException | RuntimeException e) {
             throw refuse(name, dir, refusalReason(e), e);
         }
@@ -222,6 +222,10 @@ public final class ModelHolder implements AutoCloseable {
                 LOG.log(Level.WARNING, "publish listener failed", e);
             }
         }
+        // the id maps' seconds of run-time compilation start only now that the generation serves
+        // (lookups binary-search the id lists meanwhile)
+        generation.itemIndex().startOpening();
+        generation.userIndex().startOpening();
         if (previous != null) {
             previous.retire();
         }

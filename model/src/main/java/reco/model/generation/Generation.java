@@ -86,6 +86,18 @@ public final class Generation implements AutoCloseable {
     }
 
     public static Generation open(Path dir, boolean verifyChecksums) throws IOException {
+        Generation g = openDeferringIdMaps(dir, verifyChecksums);
+        g.itemIndex.startOpening();
+        g.userIndex.startOpening();
+        return g;
+    }
+
+    /**
+     * As {@link #open(Path, boolean)}, but the id indexes' Chronicle Maps are not opened yet: lookups
+     * binary-search the id lists until the caller starts them ({@link IdIndex#startOpening()}), e.g.
+     * once a server is serving.
+     */
+    public static Generation openDeferringIdMaps(Path dir, boolean verifyChecksums) throws IOException {
         Path manifestFile = dir.resolve(GenerationFiles.MANIFEST);
         if (!Files.isDirectory(dir)) {
             throw new ModelFormatException(MISSING, dir, "no such generation directory");

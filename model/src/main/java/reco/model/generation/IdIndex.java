@@ -24,15 +24,27 @@ public final class IdIndex implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(IdIndex.class.getName());
 
     private final IdList ids;
-    private final CompletableFuture<ChronicleMap<CharSequence, Integer>> ready;
+    private final Path file;
+    private CompletableFuture<ChronicleMap<CharSequence, Integer>> ready; // null until startOpening()
     private volatile ChronicleMap<CharSequence, Integer> map;
     private volatile boolean closed;
 
     private IdIndex(IdList ids, Path file) {
         this.ids = ids;
+        this.file = file;
+    }
+
+    /**
+     * Starts opening the Chronicle Map in the background (idempotent). Servers call it once their
+     * first generation is serving, so its seconds of compilation do not compete with start-up.
+     */
+    public synchronized void startOpening() {
+        if (ready != null || closed) {
+            return;
+        }
         // its own daemon thread, not the common pool: that pool may be busy (or have one worker on a
         // 2-core machine) and close() waits for this open to finish
-        this.ready = CompletableFuture.supplyAsync(() -> openAndCheck(file, ids),
+        ready = CompletableFuture.supplyAsync(() -> openAndCheck(file, ids),
                 r -> Thread.ofPlatform().daemon().name("reco-id-index-open").start(r)).whenComplete((m, e) -> {
             if (e != null) {
                 LOG.log(Level.WARNING, "id index " + file + " unusable, answering from the id list: " + rootMessage(e));
@@ -138,10 +150,18 @@ public final class IdIndex implements AutoCloseable {
         return map != null;
     }
 
-    /** Waits until the Chronicle Map has opened (or failed); for tests and benchmarks. */
+    /** Starts the open if needed and waits until the Chronicle Map has opened (or failed). */
     public boolean awaitChronicleMap() {
+        startOpening();
+        CompletableFuture<ChronicleMap<CharSequence, Integer>> pending;
+        synchronized (this) {
+            pending = ready;
+        }
+        if (pending == null) {
+            return false; // closed
+        }
         try {
-            ready.join();
+            pending.join();
         } catch (RuntimeException e) {
             return false;
         }
@@ -158,10 +178,17 @@ public final class IdIndex implements AutoCloseable {
      */
     @Override
     public void close() {
-        try {
-            ready.join();
-        } catch (RuntimeException e) {
-            // it failed to open: nothing to close
+        CompletableFuture<ChronicleMap<CharSequence, Integer>> pending;
+        synchronized (this) {
+            pending = ready;
+            closed = true; // no open starts after this
+        }
+        if (pending != null) {
+            try {
+                pending.join();
+            } catch (RuntimeException e) {
+                // it failed to open: nothing to close
+            }
         }
         ChronicleMap<CharSequence, Integer> m;
         synchronized (this) {
