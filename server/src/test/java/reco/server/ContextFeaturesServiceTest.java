@@ -1,12 +1,8 @@
 package reco.server;
 
 import com.google.protobuf.Timestamp;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +20,6 @@ import reco.v1.ScoredItem;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,27 +37,21 @@ class ContextFeaturesServiceTest {
     @TempDir
     static Path root;
     static ModelHolder models;
-    static RecoServer server;
-    static ManagedChannel channel;
+    static InProcessServer fixture;
     static RecommenderGrpc.RecommenderBlockingStub stub;
 
     @BeforeAll
     static void start() throws Exception {
         Path dir = TestGenerations.write(root);
         Files.writeString(dir.resolve(GenerationFiles.BLOCK_LIST), "# withdrawn\nitem-5\n");
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        models = new ModelHolder(root, registry);
-        models.loadCurrent();
-        String name = InProcessServerBuilder.generateName();
-        server = new RecoServer(InProcessServerBuilder.forName(name).directExecutor(), models, registry).start();
-        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-        stub = RecommenderGrpc.newBlockingStub(channel);
+        fixture = InProcessServer.start(root);
+        models = fixture.models;
+        stub = fixture.stub();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        channel.shutdownNow();
-        server.shutdown(Duration.ofSeconds(1));
+        fixture.close();
     }
 
     private static List<String> ids(RecommendResponse r) {

@@ -2,11 +2,8 @@ package reco.server;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Context;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +28,6 @@ import reco.v1.ScoredItem;
 import reco.v1.SimilarItemsRequest;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -52,8 +48,7 @@ class RecommenderServiceTest {
 
     static SimpleMeterRegistry registry;
     static ModelHolder models;
-    static RecoServer server;
-    static ManagedChannel channel;
+    static InProcessServer fixture;
     static RecommenderGrpc.RecommenderBlockingStub stub;
     static String generationId;
 
@@ -61,19 +56,15 @@ class RecommenderServiceTest {
     static void start() throws Exception {
         Path dir = TestGenerations.write(root);
         generationId = dir.getFileName().toString();
-        registry = new SimpleMeterRegistry();
-        models = new ModelHolder(root, registry);
-        models.loadCurrent();
-        String name = InProcessServerBuilder.generateName();
-        server = new RecoServer(InProcessServerBuilder.forName(name).directExecutor(), models, registry).start();
-        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-        stub = RecommenderGrpc.newBlockingStub(channel);
+        fixture = InProcessServer.start(root);
+        registry = fixture.registry;
+        models = fixture.models;
+        stub = fixture.stub();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        channel.shutdownNow();
-        server.shutdown(Duration.ofSeconds(1));
+        fixture.close();
     }
 
     private static List<String> ids(RecommendResponse r) {
