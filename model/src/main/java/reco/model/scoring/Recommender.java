@@ -96,6 +96,19 @@ public final class Recommender {
             return popular(k, filter, exclude, null);
         }
         ModelKind served = model;
+        if (generation.neighbors(model) == null && generation.approximateIndex(model) != null
+                && !hybridComponents.containsKey(model)) {
+            // large catalogues keep no all-pairs neighbour lists: ask the approximate index for the
+            // items with the largest inner product with this item's vector
+            EmbeddingMatrix vectors = generation.itemEmbeddings(model);
+            float[] q = new float[vectors.dimensions()];
+            vectors.copyRow(item, q);
+            generation.approximateIndex(model).search(q, k, s.top, j -> j != item && filter.accepts(j));
+            int[] items = new int[k];
+            float[] scores = new float[k];
+            int n = s.top.drainInto(items, scores);
+            return new Recommendations(java.util.Arrays.copyOf(items, n), java.util.Arrays.copyOf(scores, n), model, null);
+        }
         if (!accumulateNeighbors(s, model, item, 1f)) {
             ModelKind fallback = generation.hasModel(ModelKind.CONTENT) && model != ModelKind.CONTENT
                     && generation.neighbors(ModelKind.CONTENT) != null ? ModelKind.CONTENT : null;

@@ -123,7 +123,7 @@ public final class Trainer {
                         progress));
             } else {
                 // exact all-pairs cosine is quadratic: large catalogues get an approximate index instead,
-                // which serves both per-user scoring and similar items
+                // which SimilarItems queries (per-user scoring still scans every item exactly)
                 p.put(reco.model.generation.Generation.ANN_INDEX_PARAMETER, IvfIndex.fileName("als-items"));
                 log.printf("als: %,d items >= %,d: building an approximate (IVF) index instead of exact neighbour lists%n",
                         factors.items(), IvfParameters.DEFAULT_MIN_ITEMS);
