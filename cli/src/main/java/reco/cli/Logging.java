@@ -10,7 +10,7 @@ import java.util.logging.StreamHandler;
 /**
  * The one logging setup of every reco command: java.util.logging to stderr, one line per record
  * ({@link OneLineLogFormatter}), flushed per record (a server's log must not sit in a buffer), with the
- * chatty third-party loggers (Chronicle's banner and start-up notes, gRPC internals) raised to WARNING.
+ * chatty third-party loggers (Chronicle's banner and start-up notes, gRPC internals, Jetty's banner) raised to WARNING.
  */
 public final class Logging {
     // strong references: java.util.logging keeps loggers weakly, which would drop these levels
@@ -18,6 +18,7 @@ public final class Logging {
     private static final Logger RECO = Logger.getLogger("reco");
     private static final Logger CHRONICLE = Logger.getLogger("net.openhft");
     private static final Logger GRPC = Logger.getLogger("io.grpc");
+    private static final Logger JETTY = Logger.getLogger("org.eclipse.jetty");
 
     private Logging() {}
 
@@ -40,5 +41,7 @@ public final class Logging {
         RECO.setLevel(level);
         CHRONICLE.setLevel(Level.WARNING);
         GRPC.setLevel(verbose ? Level.INFO : Level.WARNING);
+        JETTY.setLevel(Level.WARNING); // its start-up banner and per-connection notes
+
     }
 }

@@ -17,11 +17,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import reco.model.vector.VectorUtil;
-import reco.server.MetricsHttpServer;
 import reco.server.ModelHolder;
 import reco.server.RecoServer;
 import reco.server.ServedGeneration;
 import reco.server.TransportSettings;
+import reco.server.http.HttpEndpoint;
+import reco.server.http.HttpRoutes;
+import reco.server.http.HttpSettings;
+import reco.server.http.ProbeRoutes;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,7 +48,8 @@ import java.util.logging.Logger;
  * binding the server: the generation loads on its own thread while Netty starts; until it is loaded
  * health says NOT_SERVING and calls get UNAVAILABLE. When it is serving, one line goes to stdout
  * ({@code reco server listening on HOST:PORT, serving generation ID (N items)}) for scripts to wait
- * for; logs go to stderr.
+ * for; logs go to stderr. The HTTP listener (probes, metrics) binds before the model loads and says so
+ * first ({@code reco http listening on HOST:PORT}), so that {@code /readyz} can be watched turning 200.
  *
  * <p>Exit codes: 0 after a normal shutdown (SIGTERM/SIGINT: NOT_SERVING, running calls get the grace
  * period, then the model is unmapped), 2 for a usage error, 1 when start-up
@@ -71,7 +75,7 @@ public final class ServeCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--host", defaultValue = TransportSettings.DEFAULT_HOST, paramLabel = "HOST",
-            description = "Address to bind (gRPC and metrics). Default: ${DEFAULT-VALUE} (local only); "
+            description = "Address the gRPC port binds. Default: ${DEFAULT-VALUE} (local only); "
                     + "e.g. 0.0.0.0 to accept remote clients.")
     String host;
 
@@ -131,10 +135,34 @@ public final class ServeCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     int maxConcurrentCalls;
 
-    @Option(names = "--metrics-port", defaultValue = "-1", paramLabel = "N",
-            description = "Serve Prometheus metrics at http://HOST:N/metrics (0 = a free port, printed in the log); "
-                    + "-1 = off. Default: ${DEFAULT-VALUE}.")
-    int metricsPort;
+    @Option(names = "--http-host", defaultValue = HttpSettings.DEFAULT_HOST, paramLabel = "HOST",
+            description = "Address the HTTP listener (/livez, /readyz, /metrics) binds. Default: ${DEFAULT-VALUE} "
+                    + "(local only: probes and scrapes from the same machine or pod).")
+    String httpHost;
+
+    @Option(names = "--http-port", paramLabel = "N",
+            description = "HTTP port for /livez, /readyz, /healthz and /metrics; 0 = a free port (printed), -1 = off. "
+                    + "Default: " + HttpSettings.DEFAULT_PORT + ", or a free port when --port is 0.")
+    Integer httpPort;
+
+    @Option(names = "--http-threads", defaultValue = "" + HttpSettings.DEFAULT_THREADS, paramLabel = "N",
+            description = "Threads of the HTTP listener, its two network threads included (min "
+                    + HttpSettings.MIN_THREADS + "). Default: ${DEFAULT-VALUE}.")
+    int httpThreads;
+
+    @Option(names = "--http-idle-timeout", defaultValue = "30s", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "Close HTTP connections that send nothing for this long. Default: ${DEFAULT-VALUE}.")
+    Duration httpIdleTimeout;
+
+    @Option(names = "--http-request-timeout", defaultValue = "10s", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "Close HTTP connections that dribble a request without completing it for this long. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Duration httpRequestTimeout;
+
+    @Option(names = "--metrics", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Prometheus metrics at http://HTTP_HOST:HTTP_PORT/metrics, with JVM and process meters "
+                    + "(--no-metrics: no /metrics; probes still answer). Default: on.")
+    boolean metrics;
 
     @picocli.CommandLine.ParentCommand
     Reco parent;
@@ -171,9 +199,16 @@ public final class ServeCommand implements Callable<Integer> {
             err.println("error: --grace-period must not be negative, got " + gracePeriod);
             return ExitCodes.USAGE;
         }
-        if (metricsPort < -1 || metricsPort > 65535) {
-            err.println("error: --metrics-port must be 0..65535 or -1 (off), got " + metricsPort);
-            return ExitCodes.USAGE;
+        int effectiveHttpPort = httpPort != null ? httpPort : port == 0 ? 0 : HttpSettings.DEFAULT_PORT;
+        HttpSettings http = null;
+        if (effectiveHttpPort != -1) {
+            try {
+                http = new HttpSettings(httpHost, effectiveHttpPort, httpThreads, httpIdleTimeout, httpRequestTimeout,
+                        maxInboundMessageSize);
+            } catch (IllegalArgumentException e) {
+                err.println("error: " + e.getMessage() + " (--http-port -1 turns the HTTP listener off)");
+                return ExitCodes.USAGE;
+            }
         }
         if (maxConcurrentCalls < 0) {
             err.println("error: --max-concurrent-calls must be >= 0 (0 = no limit), got " + maxConcurrentCalls);
@@ -232,44 +267,54 @@ public final class ServeCommand implements Callable<Integer> {
             shutdownNow(callExecutor);
             return startupFailure(rootMessage(e), e);
         }
+        // the HTTP listener binds while gRPC does, both before the model is loaded: /readyz answers 503 meanwhile
+        CompletableFuture<HttpEndpoint> httpStarting = http == null ? CompletableFuture.completedFuture(null)
+                : startHttp(http, httpRoutes(server, registry));
         try {
             server.start();
         } catch (IOException | RuntimeException e) {
             models.close();
             shutdownNow(callExecutor);
+            httpStarting.thenAccept(h -> {
+                if (h != null) {
+                    h.close();
+                }
+            });
             return startupFailure("cannot listen on " + host + ":" + port + ": " + rootMessage(e), e);
         }
         LOG.info("gRPC on " + host + ":" + server.port() + (transport.mutualTls() ? " with mutual TLS"
                 : transport.tls() ? " with TLS" : " (plaintext)") + ", calls on " + callExecutorKind + " executor");
-        MetricsHttpServer metrics = null;
-        if (metricsPort >= 0) {
-            // before the model is loaded, so that /healthz answers 503 while it loads
-            try {
-                bindJvmMetrics(registry);
-                metrics = MetricsHttpServer.start(host, metricsPort, registry, server::isServing);
-                LOG.info("metrics at http://" + host + ":" + metrics.port() + "/metrics, health at /healthz");
-            } catch (IOException | RuntimeException e) {
-                server.shutdown(Duration.ZERO);
-                shutdownNow(callExecutor);
-                return startupFailure("cannot serve metrics on " + host + ":" + metricsPort + ": " + rootMessage(e), e);
-            }
+        HttpEndpoint httpEndpoint;
+        try {
+            httpEndpoint = httpStarting.join();
+        } catch (CompletionException e) {
+            server.shutdown(Duration.ZERO);
+            shutdownNow(callExecutor);
+            return startupFailure(rootMessage(e.getCause()) + " (--http-port N picks another port, -1 turns HTTP off)",
+                    e.getCause());
+        }
+        if (httpEndpoint != null) {
+            LOG.info("HTTP on http://" + httpHost + ":" + httpEndpoint.port() + ": " + String.join(" ",
+                    httpEndpoint.routes().stream().map(HttpRoutes.Route::pattern).toList()));
+            out.printf(Locale.ROOT, "reco http listening on %s:%d%n", httpHost, httpEndpoint.port());
+            out.flush();
         }
         try {
             loading.join();
         } catch (CompletionException e) {
             server.shutdown(Duration.ZERO);
             shutdownNow(callExecutor);
-            if (metrics != null) {
-                metrics.close();
+            if (httpEndpoint != null) {
+                httpEndpoint.close();
             }
             return startupFailure("cannot serve " + modelRoot + ": " + rootMessage(e.getCause()), e.getCause());
         }
         models.startWatching(pollInterval);
         reloadOnSighup(models);
-        Running started = new Running(server, callExecutor, metrics, null);
+        Running started = new Running(server, callExecutor, httpEndpoint, null);
         Thread shutdownHook = new Thread(() -> stop(started), "reco-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        running = new Running(server, callExecutor, metrics, shutdownHook);
+        running = new Running(server, callExecutor, httpEndpoint, shutdownHook);
         stopOnSignal("TERM");
         stopOnSignal("INT");
 
@@ -283,7 +328,7 @@ public final class ServeCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private record Running(RecoServer server, ExecutorService callExecutor, MetricsHttpServer metrics, Thread shutdownHook) {}
+    private record Running(RecoServer server, ExecutorService callExecutor, HttpEndpoint http, Thread shutdownHook) {}
 
     private volatile Running running;
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
@@ -295,8 +340,8 @@ public final class ServeCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         } finally {
             shutdownNow(r.callExecutor());
-            if (r.metrics() != null) {
-                r.metrics().close();
+            if (r.http() != null) {
+                r.http().close(); // last: /readyz says 503 through the whole grace period
             }
             err.println("reco server stopped");
             stopped.countDown();
@@ -329,6 +374,30 @@ public final class ServeCommand implements Callable<Integer> {
             return String.valueOf(t.getMessage());
         }
         return t.getMessage() != null ? t.getMessage() : rootMessage(t.getCause());
+    }
+
+    /**
+     * The HTTP listener's routes: probes, and /metrics unless metrics are off. Further HTTP features (a JSON
+     * gateway, console assets) register their routes here.
+     */
+    private HttpRoutes httpRoutes(RecoServer server, PrometheusMeterRegistry registry) {
+        if (metrics) {
+            bindJvmMetrics(registry);
+        }
+        return ProbeRoutes.register(new HttpRoutes(), server::isServing, metrics ? registry : null);
+    }
+
+    /** Starts the HTTP listener on its own thread (class loading and binding overlap the gRPC side's). */
+    private static CompletableFuture<HttpEndpoint> startHttp(HttpSettings settings, HttpRoutes routes) {
+        CompletableFuture<HttpEndpoint> started = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("reco-http-start").start(() -> {
+            try {
+                started.complete(HttpEndpoint.start(settings, routes));
+            } catch (IOException | RuntimeException e) {
+                started.completeExceptionally(e);
+            }
+        });
+        return started;
     }
 
     /** JVM memory, GC, threads, CPU and uptime: what an operator looks at next to the call metrics. */

@@ -85,6 +85,8 @@ class ServeCommandTest {
         assertTrue(err().contains("TLS needs both a certificate and its private key"), err());
         assertEquals(ExitCodes.USAGE, run("--model", root.toString(), "--keepalive-time", "0s"));
         assertEquals(ExitCodes.USAGE, run("--model", root.toString(), "--max-inbound-message-size", "10"));
+        assertEquals(ExitCodes.USAGE, run("--model", root.toString(), "--http-port", "70000"));
+        assertEquals(ExitCodes.USAGE, run("--model", root.toString(), "--http-threads", "1"));
     }
 
     @Test
@@ -132,7 +134,7 @@ class ServeCommandTest {
         Path generation = TestGenerations.write(root);
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
                 () -> run("--model", root.toString(), "--port", "0", "--poll-interval", "200ms", "--grace-period", "1s",
-                        "--metrics-port", "0"));
+                        "--http-port", "0"));
         Pattern listening = Pattern.compile("reco server listening on 127\\.0\\.0\\.1:(\\d+), serving generation (\\S+) \\(12 items\\)");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         Matcher m;
@@ -158,9 +160,10 @@ class ServeCommandTest {
         } finally {
             channel.shutdownNow();
         }
-        Matcher metricsPort = Pattern.compile("metrics at http://127\\.0\\.0\\.1:(\\d+)/metrics").matcher(err());
-        assertTrue(metricsPort.find(), err());
-        String base = "http://127.0.0.1:" + metricsPort.group(1);
+        Matcher httpPort = Pattern.compile("(?m)^reco http listening on 127\\.0\\.0\\.1:(\\d+)$")
+                .matcher(out.toString(StandardCharsets.UTF_8));
+        assertTrue(httpPort.find(), out.toString(StandardCharsets.UTF_8));
+        String base = "http://127.0.0.1:" + httpPort.group(1);
         HttpResponse<String> scrape = get(base + "/metrics");
         assertEquals(200, scrape.statusCode());
         String metrics = scrape.body();
@@ -177,9 +180,10 @@ class ServeCommandTest {
         for (String id : new String[] {"item-3", "alice", "stranger-42"}) {
             assertFalse(metrics.contains(id), "metrics mention the id " + id);
         }
-        HttpResponse<String> health = get(base + "/healthz");
+        HttpResponse<String> health = get(base + "/readyz");
         assertEquals(200, health.statusCode());
         assertEquals("SERVING\n", health.body());
+        assertEquals(200, get(base + "/livez").statusCode());
         main.stop();
         assertEquals(ExitCodes.OK, exit.get(30, TimeUnit.SECONDS));
     }

@@ -11,6 +11,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reco.server.http.HttpEndpoint;
+import reco.server.http.HttpRoutes;
+import reco.server.http.HttpSettings;
+import reco.server.http.ProbeRoutes;
 import reco.v1.AdminGrpc;
 import reco.v1.GetModelInfoRequest;
 import reco.v1.RecommenderGrpc;
@@ -30,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** reco.v1.Admin Reload, /healthz and the generation gauges, without a watcher (every load is explicit). */
+/** reco.v1.Admin Reload, /readyz and the generation gauges, without a watcher (every load is explicit). */
 class AdminAndHealthTest {
     @TempDir
     Path root;
@@ -38,7 +42,7 @@ class AdminAndHealthTest {
     PrometheusMeterRegistry registry;
     ModelHolder models;
     RecoServer server;
-    MetricsHttpServer http;
+    HttpEndpoint http;
     ManagedChannel channel;
     AdminGrpc.AdminBlockingStub admin;
     RecommenderGrpc.RecommenderBlockingStub recommender;
@@ -49,7 +53,7 @@ class AdminAndHealthTest {
         models = new ModelHolder(root, registry);
         String name = InProcessServerBuilder.generateName();
         server = new RecoServer(InProcessServerBuilder.forName(name).directExecutor(), models, registry).start();
-        http = MetricsHttpServer.start("127.0.0.1", 0, registry, server::isServing);
+        http = HttpEndpoint.start(HttpSettings.defaults("127.0.0.1", 0), ProbeRoutes.register(new HttpRoutes(), server::isServing, registry));
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         admin = AdminGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
         recommender = RecommenderGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
@@ -68,19 +72,24 @@ class AdminAndHealthTest {
     }
 
     @Test
-    void healthzIs503UntilAGenerationServesAnd200After() throws Exception {
-        HttpResponse<String> before = get("/healthz");
+    void readyzIs503UntilAGenerationServesAnd200AfterWhileLivezIsAlways200() throws Exception {
+        HttpResponse<String> before = get("/readyz");
         assertEquals(503, before.statusCode());
         assertEquals("NOT_SERVING\n", before.body());
+        assertEquals(200, get("/livez").statusCode());
         assertTrue(registry.scrape().contains("reco_model_items NaN"), registry.scrape());
 
         TestGenerations.write(root);
         admin.reload(ReloadRequest.getDefaultInstance());
+        assertEquals(200, get("/readyz").statusCode());
         assertEquals(200, get("/healthz").statusCode());
         assertEquals(404, get("/nothing-here").statusCode());
+        assertTrue(get("/metrics").body().contains("reco_model_items 12.0"));
 
         server.shutdown(Duration.ofSeconds(1));
-        assertEquals(503, get("/healthz").statusCode(), "shutting down: no longer serving");
+        assertEquals(503, get("/readyz").statusCode(), "shutting down: no longer serving");
+        assertEquals(503, get("/healthz").statusCode());
+        assertEquals(200, get("/livez").statusCode());
     }
 
     @Test
