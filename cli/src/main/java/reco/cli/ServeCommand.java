@@ -21,6 +21,7 @@ import reco.server.ModelHolder;
 import reco.server.RecoServer;
 import reco.server.ServedGeneration;
 import reco.server.TransportSettings;
+import reco.server.admin.AdminAuthorization;
 import reco.server.http.HttpEndpoint;
 import reco.server.http.HttpRoutes;
 import reco.server.http.HttpSettings;
@@ -117,6 +118,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Mutual TLS: require client certificates signed by these PEM CA certificates (needs --tls-cert).")
     Path tlsClientCa;
 
+    @Option(names = "--admin-token-file", paramLabel = "FILE",
+            description = "reco.v1.Admin (Reload, ListGenerations, Activate) only for callers sending this file's first line "
+                    + "as 'authorization: Bearer TOKEN', from anywhere. Default: no token, Admin only from this machine "
+                    + "(loopback peers). A client certificate alone never grants Admin.")
+    Path adminTokenFile;
+
     @Option(names = "--call-executor", defaultValue = "pool", paramLabel = "KIND",
             description = "Where calls run: pool (a thread per core; slow calls never stall the network threads) or "
                     + "direct (on the network threads: less hand-off per call). Default: ${DEFAULT-VALUE}.")
@@ -140,10 +147,10 @@ public final class ServeCommand implements Callable<Integer> {
                     + "(local only: probes and scrapes from the same machine or pod).")
     String httpHost;
 
-    @Option(names = "--http-port", paramLabel = "N",
-            description = "HTTP port for /livez, /readyz, /healthz and /metrics; 0 = a free port (printed), -1 = off. "
-                    + "Default: " + HttpSettings.DEFAULT_PORT + ", or a free port when --port is 0.")
-    Integer httpPort;
+    @Option(names = "--http-port", defaultValue = "auto", paramLabel = "N",
+            description = "HTTP port for /livez, /readyz, /healthz and /metrics; 0 = a free port (printed), -1 = off, "
+                    + "auto = " + HttpSettings.DEFAULT_PORT + " (a free port when --port is 0). Default: ${DEFAULT-VALUE}.")
+    String httpPort;
 
     @Option(names = "--http-threads", defaultValue = "" + HttpSettings.DEFAULT_THREADS, paramLabel = "N",
             description = "Threads of the HTTP listener, its two network threads included (min "
@@ -199,7 +206,13 @@ public final class ServeCommand implements Callable<Integer> {
             err.println("error: --grace-period must not be negative, got " + gracePeriod);
             return ExitCodes.USAGE;
         }
-        int effectiveHttpPort = httpPort != null ? httpPort : port == 0 ? 0 : HttpSettings.DEFAULT_PORT;
+        int effectiveHttpPort;
+        try {
+            effectiveHttpPort = httpPort.equals("auto") ? (port == 0 ? 0 : HttpSettings.DEFAULT_PORT) : Integer.parseInt(httpPort);
+        } catch (NumberFormatException e) {
+            err.println("error: --http-port must be a port number, 0 (a free port), -1 (off) or auto, got " + httpPort);
+            return ExitCodes.USAGE;
+        }
         HttpSettings http = null;
         if (effectiveHttpPort != -1) {
             try {
@@ -223,6 +236,14 @@ public final class ServeCommand implements Callable<Integer> {
             transport = new TransportSettings(host, port, maxInboundMessageSize, keepAliveTime, keepAliveTimeout,
                     permitKeepAliveTime, permitKeepAliveWithoutCalls, maxConnectionIdle, tlsCert, tlsKey, tlsClientCa);
         } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        AdminAuthorization adminAuthorization;
+        try {
+            adminAuthorization = adminTokenFile == null ? AdminAuthorization.loopbackOnly()
+                    : AdminAuthorization.withTokenFile(adminTokenFile);
+        } catch (IOException e) {
             err.println("error: " + e.getMessage());
             return ExitCodes.USAGE;
         }
@@ -261,7 +282,7 @@ public final class ServeCommand implements Callable<Integer> {
             } else {
                 netty.executor(callExecutor);
             }
-            server = new RecoServer(netty, models, registry, maxConcurrentCalls);
+            server = new RecoServer(netty, models, registry, maxConcurrentCalls, adminAuthorization);
         } catch (IOException | RuntimeException e) {
             models.close();
             shutdownNow(callExecutor);
@@ -283,7 +304,8 @@ public final class ServeCommand implements Callable<Integer> {
             return startupFailure("cannot listen on " + host + ":" + port + ": " + rootMessage(e), e);
         }
         LOG.info("gRPC on " + host + ":" + server.port() + (transport.mutualTls() ? " with mutual TLS"
-                : transport.tls() ? " with TLS" : " (plaintext)") + ", calls on " + callExecutorKind + " executor");
+                : transport.tls() ? " with TLS" : " (plaintext)") + ", calls on " + callExecutorKind + " executor; "
+                + (adminAuthorization.requiresToken() ? "Admin with the admin token" : "Admin from this machine only"));
         HttpEndpoint httpEndpoint;
         try {
             httpEndpoint = httpStarting.join();

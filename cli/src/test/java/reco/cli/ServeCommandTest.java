@@ -81,6 +81,9 @@ class ServeCommandTest {
         assertEquals(ExitCodes.USAGE, run("--model", root.toString(), "--poll-interval", "soon"));
         assertEquals(ExitCodes.USAGE, run("--model", root.toString(), "--no-such-flag"));
         assertEquals(ExitCodes.USAGE, run("--model", root.toString(), "--call-executor", "fancy"));
+        assertEquals(ExitCodes.USAGE, run("--model", root.toString(), "--admin-token-file", root.resolve("nope").toString()));
+        assertTrue(err().contains("admin token file") && err().contains("does not exist"), err());
+        // (options without a default keep their value in this reused command object: the TLS case comes last)
         assertEquals(ExitCodes.USAGE, run("--model", root.toString(), "--tls-key", "key.pem"));
         assertTrue(err().contains("TLS needs both a certificate and its private key"), err());
         assertEquals(ExitCodes.USAGE, run("--model", root.toString(), "--keepalive-time", "0s"));

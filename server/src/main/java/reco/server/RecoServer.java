@@ -9,6 +9,10 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.grpc.MetricCollectingServerInterceptor;
+import reco.server.admin.AdminAuthorization;
+import reco.server.admin.AdminAuthorizationInterceptor;
+import reco.server.admin.AdminService;
+import reco.server.admin.ModelControl;
 import reco.v1.RecommenderGrpc;
 
 import java.io.IOException;
@@ -21,6 +25,9 @@ import java.util.logging.Logger;
  * the given {@link ServerBuilder} (Netty in production, in-process in tests), with Micrometer's
  * {@code grpc.server.*} metrics on every call.
  *
+ * <p>reco.v1.Admin answers only operators ({@link AdminAuthorization}: loopback peers by default, or
+ * holders of the admin token) and runs their requests on one admin thread ({@link ModelControl}).
+ *
  * <p>Health is NOT_SERVING (both for "" and "reco.v1.Recommender") until the {@link ModelHolder} has
  * published a validated generation. {@link #shutdown} reports NOT_SERVING, stops taking calls, lets
  * running calls finish within the grace period, then cancels the rest and unmaps the model.
@@ -32,6 +39,8 @@ public final class RecoServer {
 
     private final Server server;
     private final ModelHolder models;
+    private final ModelControl control;
+    private final AdminAuthorization adminAuthorization;
     private final HealthStatusManager health = new HealthStatusManager();
     private final Object lifecycle = new Object();
     private boolean shutdownStarted;
@@ -39,9 +48,14 @@ public final class RecoServer {
     /** Default cap on reco.v1 calls in progress; beyond it calls fail fast with RESOURCE_EXHAUSTED. */
     public static final int DEFAULT_MAX_CONCURRENT_CALLS = 512;
 
-    /** A server with {@link #DEFAULT_MAX_CONCURRENT_CALLS}. */
+    /** A server with {@link #DEFAULT_MAX_CONCURRENT_CALLS}, Admin for loopback callers only. */
     public RecoServer(ServerBuilder<?> builder, ModelHolder models, MeterRegistry registry) {
         this(builder, models, registry, DEFAULT_MAX_CONCURRENT_CALLS);
+    }
+
+    /** A server with Admin for loopback callers only. */
+    public RecoServer(ServerBuilder<?> builder, ModelHolder models, MeterRegistry registry, int maxConcurrentCalls) {
+        this(builder, models, registry, maxConcurrentCalls, AdminAuthorization.loopbackOnly());
     }
 
     /**
@@ -50,12 +64,16 @@ public final class RecoServer {
      * @param registry           receives grpc.server.* timers and the service's domain meters
      * @param maxConcurrentCalls reco.v1 calls in progress beyond which new ones get RESOURCE_EXHAUSTED;
      *                           0 = no limit (health and reflection are never limited)
+     * @param adminAuthorization who may call reco.v1.Admin
      */
-    public RecoServer(ServerBuilder<?> builder, ModelHolder models, MeterRegistry registry, int maxConcurrentCalls) {
+    public RecoServer(ServerBuilder<?> builder, ModelHolder models, MeterRegistry registry, int maxConcurrentCalls,
+                      AdminAuthorization adminAuthorization) {
         if (maxConcurrentCalls < 0) {
             throw new IllegalArgumentException("maxConcurrentCalls must be >= 0 (0 = no limit), got " + maxConcurrentCalls);
         }
         this.models = models;
+        this.adminAuthorization = java.util.Objects.requireNonNull(adminAuthorization, "adminAuthorization");
+        this.control = new ModelControl(models);
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
         RecommenderService service = new RecommenderService(models, registry);
@@ -65,7 +83,9 @@ public final class RecoServer {
                 : ServerInterceptors.intercept(service, new ConcurrencyLimitInterceptor(maxConcurrentCalls, registry));
         this.server = builder
                 .addService(recommender)
-                .addService(new AdminService(models)) // never limited: an operator must get through under overload
+                // never limited: an operator must get through under overload
+                .addService(ServerInterceptors.intercept(new AdminService(control),
+                        new AdminAuthorizationInterceptor(adminAuthorization, registry)))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .intercept(metrics)
@@ -102,6 +122,16 @@ public final class RecoServer {
         return models;
     }
 
+    /** Who may call reco.v1.Admin: other transports that bridge to Admin check their callers with it. */
+    public AdminAuthorization adminAuthorization() {
+        return adminAuthorization;
+    }
+
+    /** The admin thread: reloads and other operator changes of the served model. */
+    public ModelControl modelControl() {
+        return control;
+    }
+
     public HealthStatusManager health() {
         return health;
     }
@@ -126,6 +156,7 @@ public final class RecoServer {
                 server.awaitTermination(5, TimeUnit.SECONDS);
             }
         } finally {
+            control.close();
             models.close();
         }
     }

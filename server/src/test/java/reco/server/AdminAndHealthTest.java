@@ -129,9 +129,21 @@ class AdminAndHealthTest {
         assertTrue(refused.getStatus().getDescription().contains("checksum mismatch"), refused.getStatus().getDescription());
         assertEquals(good.getFileName().toString(),
                 recommender.getModelInfo(GetModelInfoRequest.getDefaultInstance()).getGenerationId());
-        // an explicit reload retries a refused generation (the poll would not): refused and counted again
-        assertThrows(StatusRuntimeException.class, () -> admin.reload(ReloadRequest.getDefaultInstance()));
+        assertTrue(registry.scrape().contains("reco_model_refused_total{reason=\"corrupt\"} 1.0"), registry.scrape());
+        // while CURRENT still names it, a reload answers with the remembered reason without validating again
+        StatusRuntimeException again = assertThrows(StatusRuntimeException.class,
+                () -> admin.reload(ReloadRequest.getDefaultInstance()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, again.getStatus().getCode());
+        assertTrue(again.getStatus().getDescription().contains("was refused") && again.getStatus().getDescription()
+                .contains("checksum mismatch"), again.getStatus().getDescription());
+        assertTrue(registry.scrape().contains("reco_model_refused_total{reason=\"corrupt\"} 1.0"), registry.scrape());
+        // unless the caller asks for a retry (e.g. after repairing the files)
+        assertThrows(StatusRuntimeException.class,
+                () -> admin.reload(ReloadRequest.newBuilder().setRetryRefused(true).build()));
         assertTrue(registry.scrape().contains("reco_model_refused_total{reason=\"corrupt\"} 2.0"), registry.scrape());
+        // a new CURRENT is looked at again at once
+        Path next = TestGenerations.write(root, 20);
+        assertEquals(next.getFileName().toString(), admin.reload(ReloadRequest.getDefaultInstance()).getGenerationId());
     }
 
     @Test

@@ -11,7 +11,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import reco.server.admin.AdminAuthorization;
+import reco.v1.AdminGrpc;
 import reco.v1.GetModelInfoRequest;
+import reco.v1.ReloadRequest;
 import reco.v1.RecommenderGrpc;
 
 import java.io.IOException;
@@ -89,13 +94,18 @@ class TlsTest {
     }
 
     private int start(Path clientCa) throws Exception {
+        return start(clientCa, AdminAuthorization.loopbackOnly());
+    }
+
+    private int start(Path clientCa, AdminAuthorization admin) throws Exception {
         TestGenerations.write(root);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         ModelHolder models = new ModelHolder(root, registry);
         models.loadCurrent();
         TransportSettings settings = TransportSettings.defaults("127.0.0.1", 0)
                 .withTls(certs.resolve("server.pem"), certs.resolve("server-key.pem"), clientCa);
-        server = new RecoServer(settings.builder().directExecutor(), models, registry).start();
+        server = new RecoServer(settings.builder().directExecutor(), models, registry,
+                RecoServer.DEFAULT_MAX_CONCURRENT_CALLS, admin).start();
         return server.port();
     }
 
@@ -137,6 +147,23 @@ class TlsTest {
         StatusRuntimeException anonymous = assertThrows(StatusRuntimeException.class,
                 () -> itemCount(tlsChannel(port, false)));
         assertEquals(Status.Code.UNAVAILABLE, anonymous.getStatus().getCode(), anonymous.toString());
+    }
+
+    /** A valid client certificate makes a client, not an operator: Admin still wants the admin token. */
+    @Test
+    void aClientCertificateAloneDoesNotOpenAdmin() throws Exception {
+        String token = "0123456789abcdef0123456789abcdef";
+        int port = start(certs.resolve("ca.pem"), AdminAuthorization.withToken(token));
+        ManagedChannel channel = tlsChannel(port, true);
+        assertEquals(12, itemCount(channel));
+        AdminGrpc.AdminBlockingStub admin = AdminGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                () -> admin.reload(ReloadRequest.getDefaultInstance()));
+        assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode(), refused.toString());
+        Metadata bearer = new Metadata();
+        bearer.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        assertEquals(false, admin.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer))
+                .reload(ReloadRequest.getDefaultInstance()).getChanged());
     }
 
     @Test
