@@ -224,8 +224,6 @@ public final class ModelHolder implements AutoCloseable {
         }
         // the id maps' seconds of run-time compilation start only now that the generation serves
         // (lookups binary-search the id lists meanwhile)
-        generation.itemIndex().startOpening();
-        generation.userIndex().startOpening();
         if (previous != null) {
             previous.retire();
         }

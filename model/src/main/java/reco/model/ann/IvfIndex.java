@@ -128,6 +128,13 @@ public final class IvfIndex {
             seen[item >>> 6] |= 1L << item;
         }
         MemorySegment vectors = file.section(SECTION_VECTORS, SectionType.FLOAT32, rows * dims).segment();
+        file.checkFinite(vectors, "item vector value");
+        for (float c : centroids) {
+            file.check(Float.isFinite(c), "centroid value " + c + " is not finite");
+        }
+        for (float b : probeBias) {
+            file.check(Float.isFinite(b), "probe bias " + b + " is not finite");
+        }
         return new IvfIndex(n, d, l, partitioning, (int) defaultProbes, centroidsT, probeBias, offsets, items, vectors);
     }
 
