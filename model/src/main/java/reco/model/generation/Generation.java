@@ -11,11 +11,15 @@ import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -44,6 +48,7 @@ public final class Generation implements AutoCloseable {
     private final Map<ModelKind, NeighborLists> neighbors;
     private final Map<String, EmbeddingMatrix> embeddings;
     private final Map<ModelKind, IvfIndex> approximateIndexes;
+    private final List<MappedFile> mappedFiles;
     private TimeOfDayProfile timeOfDay; // optional: null when the generation has none
     private BlockList blockList = BlockList.EMPTY; // optional
 
@@ -53,7 +58,8 @@ public final class Generation implements AutoCloseable {
     private Generation(Path directory, Manifest manifest, Arena arena, IdList itemIds, IdList userIds,
                        IdIndex itemIndex, IdIndex userIndex, ItemCatalog catalog, UserHistories histories,
                        PopularityRanking popularity, Map<ModelKind, NeighborLists> neighbors,
-                       Map<String, EmbeddingMatrix> embeddings, Map<ModelKind, IvfIndex> approximateIndexes) {
+                       Map<String, EmbeddingMatrix> embeddings, Map<ModelKind, IvfIndex> approximateIndexes,
+                       List<MappedFile> mappedFiles) {
         this.directory = directory;
         this.manifest = manifest;
         this.arena = arena;
@@ -67,7 +73,11 @@ public final class Generation implements AutoCloseable {
         this.neighbors = neighbors;
         this.embeddings = embeddings;
         this.approximateIndexes = approximateIndexes;
+        this.mappedFiles = mappedFiles;
     }
+
+    /** A file the generation maps, as it was when mapped: the same file (inode) must keep this size. */
+    private record MappedFile(Path path, Object fileKey, long size) {}
 
     /**
      * The directory {@code root/CURRENT} names. CURRENT must be a small regular file holding one
@@ -162,7 +172,8 @@ public final class Generation implements AutoCloseable {
                 files.verifyTheRest();
             }
             Generation generation = new Generation(dir, manifest, arena, itemIds, userIds, IdIndex.of(itemIds),
-                    IdIndex.of(userIds), catalog, histories, popularity, neighbors, embeddings, approximate);
+                    IdIndex.of(userIds), catalog, histories, popularity, neighbors, embeddings, approximate,
+                    List.copyOf(files.mapped()));
             generation.timeOfDay = timeOfDay;
             if (listed.entry(GenerationFiles.BLOCK_LIST) != null) {
                 generation.blockList = BlockList.read(dir.resolve(GenerationFiles.BLOCK_LIST), generation.itemIndex::indexOf);
@@ -278,9 +289,10 @@ public final class Generation implements AutoCloseable {
     }
 
     /** Opens listed model files, checking each against the manifest (checksum, generation id). */
-    private record Opener(ListedFiles listed, Manifest manifest, Arena arena, boolean verifyChecksums, Set<String> verified) {
+    private record Opener(ListedFiles listed, Manifest manifest, Arena arena, boolean verifyChecksums, Set<String> verified,
+                          List<MappedFile> mapped) {
         Opener(ListedFiles listed, Manifest manifest, Arena arena, boolean verifyChecksums) {
-            this(listed, manifest, arena, verifyChecksums, new HashSet<>());
+            this(listed, manifest, arena, verifyChecksums, new HashSet<>(), new ArrayList<>());
         }
 
         /**
@@ -320,7 +332,9 @@ public final class Generation implements AutoCloseable {
                 return null;
             }
             Path p = listed.dir().resolve(name);
+            BasicFileAttributes attributes = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             ModelFile f = ModelFile.open(p, format, arena, verifyChecksums);
+            mapped.add(new MappedFile(p, attributes.fileKey(), attributes.size()));
             if (verifyChecksums) {
                 ListedFiles.checkChecksum(p, entry, HexFormat.of().toHexDigits((int) f.fileChecksum()));
                 verified.add(name);
@@ -400,6 +414,32 @@ public final class Generation implements AutoCloseable {
 
     public ModelKind defaultModel() {
         return manifest.defaultModel() == null ? ModelKind.POPULARITY : ModelKind.fromId(manifest.defaultModel());
+    }
+
+    /**
+     * Mapped files changed in place since they were opened: the same file (inode) with another size,
+     * i.e. truncated or extended by someone writing into the published generation. Reading a page a
+     * truncation removed faults. A file deleted or replaced by a new one (what pruning and retraining
+     * do) is no problem: the mapping keeps the old file alive. Costs one stat per mapped file.
+     *
+     * @return one line per changed file; empty when none changed
+     */
+    public List<String> filesChangedInPlace() {
+        List<String> changed = new ArrayList<>();
+        for (MappedFile f : mappedFiles) {
+            try {
+                BasicFileAttributes now = Files.readAttributes(f.path(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                boolean sameFile = f.fileKey() == null || f.fileKey().equals(now.fileKey());
+                if (sameFile && now.size() != f.size()) {
+                    changed.add(f.path() + " is " + now.size() + " bytes, " + f.size() + " when mapped");
+                }
+            } catch (NoSuchFileException deleted) {
+                // unlinked: the mapping still holds the file
+            } catch (IOException e) {
+                changed.add(f.path() + ": " + e.getMessage());
+            }
+        }
+        return changed;
     }
 
     /** Unmaps all files. */
