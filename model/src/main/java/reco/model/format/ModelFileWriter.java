@@ -277,8 +277,13 @@ public final class ModelFileWriter implements AutoCloseable {
     private void flush() throws IOException {
         buffer.flip();
         crc.update(buffer.duplicate());
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+        try {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } catch (IOException e) {
+            // e.g. "No space left on device", "File too large": say which file
+            throw new IOException("cannot write " + path + ": " + e.getMessage(), e);
         }
         buffer.clear();
     }
@@ -361,10 +366,14 @@ public final class ModelFileWriter implements AutoCloseable {
             flush();
             ByteBuffer footer = ByteBuffer.allocate(ModelFileFormat.FOOTER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             footer.putInt(ModelFileFormat.FOOTER_MAGIC).putInt(0).putLong(crc.getValue()).flip();
-            while (footer.hasRemaining()) {
-                channel.write(footer);
+            try {
+                while (footer.hasRemaining()) {
+                    channel.write(footer);
+                }
+                channel.force(true);
+            } catch (IOException e) {
+                throw new IOException("cannot write " + path + ": " + e.getMessage(), e);
             }
-            channel.force(true);
         } finally {
             channel.close();
         }

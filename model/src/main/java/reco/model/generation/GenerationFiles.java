@@ -11,9 +11,12 @@ public final class GenerationFiles {
     public static final String MANIFEST = "manifest.json";
     public static final String ITEM_IDS = "item-ids.bin";
     public static final String USER_IDS = "user-ids.bin";
-    /** Chronicle Map, external item id -> dense index. */
+    /**
+     * Chronicle Map, external item id -> dense index: written by trainers before format 2, still
+     * verified (its checksum) when listed, never read ({@link IdIndex} answers from the id list).
+     */
     public static final String ITEM_INDEX = "item-index.chm";
-    /** Chronicle Map, external user id -> dense index. */
+    /** As {@link #ITEM_INDEX}, for user ids. */
     public static final String USER_INDEX = "user-index.chm";
     public static final String ITEM_CATALOG = "item-catalog.bin";
     public static final String USER_HISTORIES = "user-histories.bin";

@@ -58,7 +58,8 @@ public final class RecoCli {
             err.println("reco " + commandLine.getCommandName() + ": " + message);
             if (verbose) {
                 e.printStackTrace(err);
-            } else if (!(e instanceof java.io.IOException) && !(e instanceof CliException)) {
+            } else if (!(e instanceof java.io.IOException) && !(e instanceof CliException)
+                    && !(e instanceof reco.trainer.data.DataException)) {
                 err.println("(run with --verbose for details)");
             }
             err.flush();
