@@ -4,7 +4,6 @@ import reco.model.Neighborhoods;
 import reco.model.generation.EmbeddingMatrix;
 import reco.model.generation.GenerationFiles;
 import reco.model.generation.GenerationWriter;
-import reco.model.generation.IdIndex;
 import reco.model.generation.IdList;
 import reco.model.generation.ItemCatalog;
 import reco.model.generation.Manifest;
@@ -77,8 +76,6 @@ final class TestGenerations {
             }
             IdList.write(w.file(GenerationFiles.ITEM_IDS), itemIds);
             IdList.write(w.file(GenerationFiles.USER_IDS), USERS);
-            IdIndex.write(w.file(GenerationFiles.ITEM_INDEX), "items", itemIds);
-            IdIndex.write(w.file(GenerationFiles.USER_INDEX), "users", USERS);
             ItemCatalog.write(w.file(GenerationFiles.ITEM_CATALOG), titles, categories);
 
             long[] offsets = {0, 3, 6, 8, 9};

@@ -8,8 +8,9 @@ import java.util.logging.Logger;
  * The steps of publishing a generation ({@link GenerationWriter#commit}), after each of which the
  * model root must be consistent. Fault-injection tests stop a real trainer process right there:
  * {@code -Dreco.publish.haltAt=STEP} halts the JVM at once (no finally blocks, no shutdown hooks:
- * what {@code kill -9} leaves behind), {@code -Dreco.publish.pauseAt=STEP} (with
- * {@code -Dreco.publish.pauseMillis=N}, default 10000) sleeps there, holding the model root's lock.
+ * what {@code kill -9} leaves behind), {@code -Dreco.publish.pauseAt=STEP} sleeps there, holding the
+ * model root's lock, for {@code -Dreco.publish.pauseMillis=N} (default 10000) or until the file
+ * {@code -Dreco.publish.resumeFile=PATH} exists, whichever comes first.
  * STEP is the lower-case name with dashes, e.g. {@code files-written}. Without these properties a
  * step costs one property lookup.
  */
@@ -26,6 +27,7 @@ enum PublishStep {
     static final String HALT_PROPERTY = "reco.publish.haltAt";
     static final String PAUSE_PROPERTY = "reco.publish.pauseAt";
     static final String PAUSE_MILLIS_PROPERTY = "reco.publish.pauseMillis";
+    static final String RESUME_FILE_PROPERTY = "reco.publish.resumeFile";
     /** Exit status of a halt: what a shell reports for a process killed by SIGKILL. */
     static final int HALT_STATUS = 137;
 
@@ -44,9 +46,14 @@ enum PublishStep {
         }
         if (id().equals(System.getProperty(PAUSE_PROPERTY))) {
             long millis = Long.getLong(PAUSE_MILLIS_PROPERTY, 10_000L);
-            LOG.warning("pausing " + millis + " ms at publish step " + id() + " (" + at + "), as " + PAUSE_PROPERTY + " asks");
+            String resume = System.getProperty(RESUME_FILE_PROPERTY);
+            LOG.warning("pausing " + millis + " ms at publish step " + id() + " (" + at + "), as " + PAUSE_PROPERTY + " asks"
+                    + (resume == null ? "" : ", or until " + resume + " exists"));
+            long deadline = System.nanoTime() + millis * 1_000_000L;
             try {
-                Thread.sleep(millis);
+                while (System.nanoTime() < deadline && (resume == null || !java.nio.file.Files.exists(Path.of(resume)))) {
+                    Thread.sleep(20);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
