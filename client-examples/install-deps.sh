@@ -16,6 +16,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 debian_packages=(
   # Python example
   python3 python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc
+  # numpy for the cross-checks of the evaluation against the reference split.py and metrics.py
+  python3-numpy
   # Go example
   golang-go golang-google-grpc-dev golang-github-golang-protobuf-1-5-dev protoc-gen-go protoc-gen-go-grpc
 )

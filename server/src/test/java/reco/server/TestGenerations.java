@@ -36,10 +36,10 @@ import java.util.stream.Stream;
  * hybrid: {"components": {"item-knn": 1.0, "content": 0.3}}; default model: item-knn
  * </pre>
  */
-final class TestGenerations {
-    static final int BASE_ITEMS = 12;
-    static final List<String> USERS = List.of("alice", "bob", "carol", "dave");
-    static final String TRAINER_VERSION = "test-fixture";
+public final class TestGenerations {
+    public static final int BASE_ITEMS = 12;
+    public static final List<String> USERS = List.of("alice", "bob", "carol", "dave");
+    public static final String TRAINER_VERSION = "test-fixture";
     private static final String[][] CATEGORIES = {
             {"Action"}, {"Action", "Comedy"}, {"Comedy"}, {"Drama"}, {"Drama", "Action"}, {"Comedy"},
             {"Horror"}, {"Action"}, {"Drama"}, {"Comedy", "Drama"}, {"Horror"}, {"Documentary", "Drama"}};
@@ -51,17 +51,17 @@ final class TestGenerations {
         System.out.println(write(Path.of(args[0])));
     }
 
-    static String item(int i) {
+    public static String item(int i) {
         return "item-" + i;
     }
 
     /** Writes and publishes (CURRENT) the 12-item fixture generation; returns its directory. */
-    static Path write(Path root) throws IOException {
+    public static Path write(Path root) throws IOException {
         return write(root, BASE_ITEMS);
     }
 
     /** Like {@link #write(Path)} with {@code items >= 12} items (the extra ones are Comedy, unrated). */
-    static Path write(Path root, int items) throws IOException {
+    public static Path write(Path root, int items) throws IOException {
         if (items < BASE_ITEMS) {
             throw new IllegalArgumentException("items must be >= " + BASE_ITEMS + ", got " + items);
         }
@@ -187,7 +187,7 @@ final class TestGenerations {
      * Copies {@code generation} to {@code root/name}, flips one byte in the middle of its popularity
      * file (its checksum then fails) and points CURRENT at the copy.
      */
-    static Path publishCorruptCopy(Path root, Path generation, String name) throws IOException {
+    public static Path publishCorruptCopy(Path root, Path generation, String name) throws IOException {
         Path copy = root.resolve(name);
         Files.createDirectories(copy);
         try (Stream<Path> files = Files.list(generation)) {

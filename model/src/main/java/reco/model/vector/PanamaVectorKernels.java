@@ -1,7 +1,7 @@
 package reco.model.vector;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -30,6 +30,32 @@ final class PanamaVectorKernels extends VectorKernels {
     static final boolean USE_FMA = hotSpotFlag("UseFMA");
 
     PanamaVectorKernels() {}
+
+    /**
+     * Rotations by LANES/2, ..., 1 for {@link #sumLanes}. {@code reduceLanes(ADD)} leaves the order of the
+     * float additions to the implementation, and the JIT intrinsic and the interpreter's fallback differ, so
+     * a score would change in its last bits as the JIT warms up (and a near tie could swap two items between
+     * two identical requests). A fixed tree of lane-wise adds is the same IEEE arithmetic everywhere.
+     */
+    private static final VectorShuffle<Float>[] HALVING_ROTATIONS = halvingRotations();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] halvingRotations() {
+        int steps = Integer.numberOfTrailingZeros(LANES);
+        VectorShuffle<Float>[] shuffles = new VectorShuffle[steps];
+        for (int s = 0, shift = LANES / 2; s < steps; s++, shift /= 2) {
+            shuffles[s] = VectorShuffle.iota(SPECIES, shift, 1, true);
+        }
+        return shuffles;
+    }
+
+    /** Sum of all lanes in a fixed order (see {@link #HALVING_ROTATIONS}). */
+    static float sumLanes(FloatVector v) {
+        for (VectorShuffle<Float> rotation : HALVING_ROTATIONS) {
+            v = v.add(v.rearrange(rotation));
+        }
+        return v.lane(0);
+    }
 
     @Override
     public int lanes() {
@@ -69,7 +95,7 @@ final class PanamaVectorKernels extends VectorKernels {
             for (; i < vectorBound; i += LANES) {
                 acc0 = multiplyAdd(FloatVector.fromArray(SPECIES, a, i), FloatVector.fromArray(SPECIES, b, i), acc0);
             }
-            sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+            sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
         }
         for (; i < n; i++) {
             sum += a[i] * b[i];
@@ -104,7 +130,7 @@ final class PanamaVectorKernels extends VectorKernels {
                 acc0 = multiplyAdd(FloatVector.fromArray(SPECIES, q, i),
                         FloatVector.fromMemorySegment(SPECIES, matrix, rowByteOffset + (long) i * Float.BYTES, LE), acc0);
             }
-            sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+            sum = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
         }
         for (long p = rowByteOffset + (long) i * Float.BYTES; i < n; i++, p += Float.BYTES) {
             sum += q[i] * matrix.get(FLOAT_LE, p);
@@ -129,9 +155,9 @@ final class PanamaVectorKernels extends VectorKernels {
                 normAAcc = multiplyAdd(va, va, normAAcc);
                 normBAcc = multiplyAdd(vb, vb, normBAcc);
             }
-            dot = dotAcc.reduceLanes(VectorOperators.ADD);
-            normA = normAAcc.reduceLanes(VectorOperators.ADD);
-            normB = normBAcc.reduceLanes(VectorOperators.ADD);
+            dot = sumLanes(dotAcc);
+            normA = sumLanes(normAAcc);
+            normB = sumLanes(normBAcc);
         }
         for (; i < n; i++) {
             dot += a[i] * b[i];

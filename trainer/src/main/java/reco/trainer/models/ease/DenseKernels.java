@@ -1,7 +1,7 @@
 package reco.trainer.models.ease;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -21,6 +21,33 @@ final class DenseKernels {
             && SPECIES.length() >= 2;
 
     private DenseKernels() {}
+
+    /**
+     * Rotations by LANES/2, ..., 1 for {@link #sumLanes}. {@code reduceLanes(ADD)} leaves the order of the
+     * additions to the implementation, and the JIT intrinsic and the interpreter's fallback differ, so the
+     * inverse would change in its last bits as the JIT warms up (and with the thread count, which changes
+     * when each tile runs). A fixed tree of lane-wise adds is the same IEEE arithmetic everywhere.
+     */
+    private static final VectorShuffle<Double>[] HALVING_ROTATIONS = halvingRotations();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Double>[] halvingRotations() {
+        int lanes = SPECIES.length();
+        int steps = Integer.numberOfTrailingZeros(lanes);
+        VectorShuffle<Double>[] shuffles = new VectorShuffle[steps];
+        for (int s = 0, shift = lanes / 2; s < steps; s++, shift /= 2) {
+            shuffles[s] = VectorShuffle.iota(SPECIES, shift, 1, true);
+        }
+        return shuffles;
+    }
+
+    /** Sum of all lanes in a fixed order (see {@link #HALVING_ROTATIONS}). */
+    static double sumLanes(DoubleVector v) {
+        for (VectorShuffle<Double> rotation : HALVING_ROTATIONS) {
+            v = v.add(v.rearrange(rotation));
+        }
+        return v.lane(0);
+    }
 
     /** Sum of a[p + t] * a[q + t] for t in [0, length); 0 when length <= 0. */
     static double dot(double[] a, int p, int q, int length) {
@@ -59,7 +86,7 @@ final class DenseKernels {
         for (; t < bound; t += step) {
             acc0 = DoubleVector.fromArray(SPECIES, a, p + t).fma(DoubleVector.fromArray(SPECIES, a, q + t), acc0);
         }
-        double sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        double sum = sumLanes(acc0.add(acc1));
         for (; t < length; t++) {
             sum += a[p + t] * a[q + t];
         }
@@ -136,14 +163,14 @@ final class DenseKernels {
             c30 = v.fma(b0, c30); c31 = v.fma(b1, c31); c32 = v.fma(b2, c32); c33 = v.fma(b3, c33);
         }
         double[] s = {
-                c00.reduceLanes(VectorOperators.ADD), c01.reduceLanes(VectorOperators.ADD),
-                c02.reduceLanes(VectorOperators.ADD), c03.reduceLanes(VectorOperators.ADD),
-                c10.reduceLanes(VectorOperators.ADD), c11.reduceLanes(VectorOperators.ADD),
-                c12.reduceLanes(VectorOperators.ADD), c13.reduceLanes(VectorOperators.ADD),
-                c20.reduceLanes(VectorOperators.ADD), c21.reduceLanes(VectorOperators.ADD),
-                c22.reduceLanes(VectorOperators.ADD), c23.reduceLanes(VectorOperators.ADD),
-                c30.reduceLanes(VectorOperators.ADD), c31.reduceLanes(VectorOperators.ADD),
-                c32.reduceLanes(VectorOperators.ADD), c33.reduceLanes(VectorOperators.ADD)};
+                sumLanes(c00), sumLanes(c01),
+                sumLanes(c02), sumLanes(c03),
+                sumLanes(c10), sumLanes(c11),
+                sumLanes(c12), sumLanes(c13),
+                sumLanes(c20), sumLanes(c21),
+                sumLanes(c22), sumLanes(c23),
+                sumLanes(c30), sumLanes(c31),
+                sumLanes(c32), sumLanes(c33)};
         for (int r = 0; r < 4; r++) {
             int pr = (x + r) * n + k0;
             for (int c = 0; c < 4; c++) {

@@ -1,0 +1,69 @@
+package reco.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import reco.trainer.io.Dataset;
+import reco.trainer.io.DatasetLoader;
+import reco.trainer.io.ReadReport;
+import reco.trainer.pipeline.PhaseTimer;
+import reco.trainer.pipeline.Trainer;
+import reco.trainer.progress.ProgressReporter;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "train",
+        header = "Train models from interaction logs and item metadata into a new generation.", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Read interactions (and optional item metadata and tags), train models and publish them",
+                "as a new generation under --out: written to a temporary directory, checksummed, renamed into",
+                "place, then CURRENT is switched atomically (a running server picks it up)."})
+public final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    TrainOptions training;
+
+    @Mixin
+    ContextOptions context;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model directory (created if needed).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream log = System.err;
+        ProgressReporter progress = ProgressReporter.toStderr();
+        var settings = training.toSettings();
+        var contextSettings = context.toSettings(); // validated before the (slow) read
+        long start = System.nanoTime();
+        Dataset dataset = DatasetLoader.load(data.toLoadRequest(), progress);
+        double loadSeconds = (System.nanoTime() - start) / 1e9;
+        printReports(dataset, log);
+        Trainer.Result result = new Trainer(settings, contextSettings, progress, log).train(dataset, out);
+        PhaseTimer timings = result.timings();
+        timings.record("read input", loadSeconds);
+        timings.print(log);
+        System.out.printf("published generation %s in %s (%,d users, %,d items, default model %s)%n",
+                result.generationId(), result.generation().getParent().toAbsolutePath(), result.counts().users(),
+                result.counts().items(), result.defaultModel());
+        return ExitCodes.OK;
+    }
+
+    static void printReports(Dataset dataset, PrintStream log) {
+        for (ReadReport r : dataset.reports()) {
+            log.println("read " + r.summary());
+            for (String example : r.malformedExamples()) {
+                log.println("  malformed: " + example);
+            }
+            if (r.malformed() > r.malformedExamples().size()) {
+                log.println("  ... and " + (r.malformed() - r.malformedExamples().size()) + " more malformed rows");
+            }
+            for (String note : r.notes()) {
+                log.println("  note: " + note);
+            }
+        }
+    }
+}
