@@ -175,33 +175,62 @@ public final class IdList {
     /**
      * Every slot holds 0 or index + 1, every index sits in exactly one slot, and no empty slot lies
      * between an id's first slot and the slot holding it (so a lookup of every listed id finds it).
+     * Ids are visited in index order, so their offsets and bytes are read sequentially; messages are
+     * built only on failure (a server validates this at start-up, for millions of ids).
      */
     private static void checkHashTable(ModelFile file, MemorySegment offsets, MemorySegment bytes, MemorySegment slots,
                                        int size) throws ModelFormatException {
         int[] table = slots.toArray(ModelFile.INT);
         int mask = table.length - 1;
         java.util.BitSet placed = new java.util.BitSet(size);
-        byte[] key = new byte[MAX_ID_BYTES];
         for (int slot = 0; slot < table.length; slot++) {
             int v = table[slot];
             if (v == 0) {
                 continue;
             }
-            file.check(v >= 1 && v <= size, "hash slot " + slot + " holds " + v + ", outside [0, " + size + "]");
-            int index = v - 1;
-            file.check(!placed.get(index), "id " + index + " sits in two hash slots");
-            placed.set(index);
-            long from = offsets.getAtIndex(ModelFile.LONG, index);
-            int length = (int) (offsets.getAtIndex(ModelFile.LONG, index + 1L) - from);
-            if (length > key.length) {
-                key = new byte[length];
+            if (v < 1 || v > size || placed.get(v - 1)) {
+                throw new ModelFormatException(ModelFormatException.Kind.CORRUPT, file.path(), "hash slot " + slot
+                        + " holds " + v + ": outside [0, " + size + "] or an id already placed");
             }
-            MemorySegment.copy(bytes, ModelFile.BYTE, from, key, 0, length);
-            for (int s = hash(key, 0, length) & mask; s != slot; s = (s + 1) & mask) {
-                file.check(table[s] != 0, "id " + index + " is not reachable from its first hash slot");
+            placed.set(v - 1);
+        }
+        if (placed.cardinality() != size) {
+            throw new ModelFormatException(ModelFormatException.Kind.CORRUPT, file.path(), "hash table holds "
+                    + placed.cardinality() + " of " + size + " ids");
+        }
+        // offsets and bytes are copied to the heap a chunk at a time: per-id copies cost more than the hashing
+        int chunk = 1 << 16;
+        long[] ends = new long[chunk];
+        byte[] text = new byte[1 << 20];
+        long textStart = 0; // byte offset of text[0] in the bytes section
+        int textLength = 0;
+        long from = 0;
+        for (int first = 0; first < size; first += chunk) {
+            int n = Math.min(chunk, size - first);
+            MemorySegment.copy(offsets, ModelFile.LONG, (first + 1L) * Long.BYTES, ends, 0, n);
+            for (int k = 0; k < n; k++) {
+                int index = first + k;
+                long to = ends[k];
+                int length = (int) (to - from);
+                if (to > textStart + textLength) {
+                    textStart = from;
+                    textLength = (int) Math.min(Math.max(text.length, length), bytes.byteSize() - from);
+                    if (textLength > text.length) {
+                        text = new byte[textLength];
+                    }
+                    MemorySegment.copy(bytes, ModelFile.BYTE, textStart, text, 0, textLength);
+                }
+                int slot = hash(text, (int) (from - textStart), (int) (to - textStart)) & mask;
+                while (table[slot] != index + 1) {
+                    if (table[slot] == 0) {
+                        throw new ModelFormatException(ModelFormatException.Kind.CORRUPT, file.path(), "id " + index
+                                + " is not reachable from its first hash slot");
+                    }
+                    slot = (slot + 1) & mask;
+                }
+                from = to;
             }
         }
-        file.check(placed.cardinality() == size, "hash table holds " + placed.cardinality() + " of " + size + " ids");
     }
 
     public int size() {
