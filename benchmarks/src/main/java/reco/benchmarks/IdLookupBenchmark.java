@@ -15,6 +15,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import reco.model.format.ModelFile;
+import reco.model.format.ModelFileWriter;
+import reco.model.format.SectionType;
 import reco.model.generation.GenerationFiles;
 import reco.model.generation.IdIndex;
 import reco.model.generation.IdList;
@@ -31,10 +33,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * External id -> dense index, the first thing every per-user or per-item call does: a binary search
- * over the mapped, checksummed id list (what the server answers with) against a Chronicle Map of the
- * same ids (the persistent hash map a generation also carries). Lookups cycle through a random mix of
- * known ids and, separately, ids the generation does not hold (an unknown user is a common request).
+ * External id -> dense index, the first thing every per-user or per-item call does: the hash table of
+ * the mapped, checksummed id list (format 2, what the server answers with), a binary search over the
+ * same list's sorted order (what a format-1 id list, without the table, falls back to) and a Chronicle
+ * Map of the same ids (what generations before format 2 also carried). Lookups cycle through known
+ * ids and, separately, ids the generation does not hold (an unknown user is a common request).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -58,6 +61,7 @@ public class IdLookupBenchmark {
     private Path directory;
     private Arena arena;
     private IdIndex index;
+    private IdIndex sortedOnly;
     private ChronicleMap<CharSequence, Integer> chronicle;
     private String[] known;
     private int[] knownIndex;
@@ -84,6 +88,9 @@ public class IdLookupBenchmark {
         arena = Arena.ofShared();
         IdList list = IdList.open(ModelFile.open(listFile, GenerationFiles.FORMAT_IDS, arena, true));
         index = IdIndex.of(list);
+        Path sortedFile = directory.resolve("sorted-only.bin");
+        writeWithoutHashTable(sortedFile, all);
+        sortedOnly = IdIndex.of(IdList.open(ModelFile.open(sortedFile, GenerationFiles.FORMAT_IDS, arena, true)));
         chronicle = ChronicleMap.of(CharSequence.class, Integer.class).createPersistedTo(mapFile.toFile());
         known = new String[QUERIES];
         knownIndex = new int[QUERIES];
@@ -101,6 +108,38 @@ public class IdLookupBenchmark {
             BenchmarkJvm.check(index.indexOf(known[q]) == knownIndex[q], "id list finds " + known[q]);
             BenchmarkJvm.check(chronicle.get(known[q]) == knownIndex[q], "chronicle map finds " + known[q]);
             BenchmarkJvm.check(index.indexOf(unknown[q]) == -1, "id list misses " + unknown[q]);
+            BenchmarkJvm.check(sortedOnly.indexOf(known[q]) == knownIndex[q], "binary search finds " + known[q]);
+            BenchmarkJvm.check(sortedOnly.indexOf(unknown[q]) == -1, "binary search misses " + unknown[q]);
+        }
+    }
+
+    /** The id list's layout without its hash table (as format 1 wrote it): lookups binary-search. */
+    private static void writeWithoutHashTable(Path file, List<String> ids) throws IOException {
+        byte[][] encoded = new byte[ids.size()][];
+        long total = 0;
+        for (int i = 0; i < encoded.length; i++) {
+            encoded[i] = ids.get(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            total += encoded[i].length;
+        }
+        Integer[] order = new Integer[encoded.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> java.util.Arrays.compareUnsigned(encoded[a], encoded[b]));
+        try (ModelFileWriter w = ModelFileWriter.create(file, GenerationFiles.FORMAT_IDS)) {
+            w.declare("offsets", SectionType.INT64, encoded.length + 1L).declare("bytes", SectionType.BYTES, total)
+                    .declare("sorted", SectionType.INT32, encoded.length).begin();
+            long offset = 0;
+            w.putLong(0);
+            for (byte[] e : encoded) {
+                w.putLong(offset += e.length);
+            }
+            for (byte[] e : encoded) {
+                w.putBytes(e);
+            }
+            for (Integer i : order) {
+                w.putInt(i);
+            }
         }
     }
 
@@ -118,6 +157,16 @@ public class IdLookupBenchmark {
     @Benchmark
     public int idListKnown() {
         return index.indexOf(known[next++ & (QUERIES - 1)]);
+    }
+
+    @Benchmark
+    public int binarySearchKnown() {
+        return sortedOnly.indexOf(known[next++ & (QUERIES - 1)]);
+    }
+
+    @Benchmark
+    public int binarySearchUnknown() {
+        return sortedOnly.indexOf(unknown[next++ & (QUERIES - 1)]);
     }
 
     @Benchmark

@@ -313,18 +313,7 @@ public final class ModelFile {
 
     /** Checks that every float of {@code segment} is finite (NaN or infinity would be served as scores). */
     public void checkFinite(MemorySegment segment, String what) throws ModelFormatException {
-        long count = segment.byteSize() / Float.BYTES;
-        float[] chunk = new float[(int) Math.min(CHECK_CHUNK, count)];
-        for (long start = 0; start < count; start += chunk.length) {
-            int n = (int) Math.min(chunk.length, count - start);
-            MemorySegment.copy(segment, FLOAT, start * Float.BYTES, chunk, 0, n);
-            for (int k = 0; k < n; k++) {
-                if (!Float.isFinite(chunk[k])) {
-                    throw new ModelFormatException(CORRUPT, path, what + " " + chunk[k] + " at " + (start + k)
-                            + " is not finite");
-                }
-            }
-        }
+        checkFloats(segment, Float.NEGATIVE_INFINITY, what);
     }
 
     /** Checks that every float of {@code segment} is finite and >= {@code min}. */
@@ -337,7 +326,7 @@ public final class ModelFile {
             for (int k = 0; k < n; k++) {
                 if (!(chunk[k] >= min) || !Float.isFinite(chunk[k])) {
                     throw new ModelFormatException(CORRUPT, path, what + " " + chunk[k] + " at " + (start + k)
-                            + " is not finite and >= " + min);
+                            + (min == Float.NEGATIVE_INFINITY ? " is not finite" : " is not finite and >= " + min));
                 }
             }
         }
