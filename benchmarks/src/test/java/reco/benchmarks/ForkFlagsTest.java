@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ForkFlagsTest {
     static final List<Class<?>> BENCHMARKS = List.of(DotProductBenchmark.class, ScoreAllBenchmark.class,
-            TopKBenchmark.class, NeighborListsBenchmark.class);
+            TopKBenchmark.class, NeighborListsBenchmark.class, IdLookupBenchmark.class);
 
     @Test
     void forkFlagsComeFromRecoJvmFlags() {
@@ -49,7 +49,7 @@ class ForkFlagsTest {
                 assertTrue(list.contains(benchmark.getName()), benchmark.getName() + " not in BenchmarkList");
             }
             long registered = list.lines().filter(l -> !l.isBlank()).count();
-            assertEquals(2 + 2 + 3 + 1, registered, "benchmark methods registered; update BENCHMARKS when adding a class");
+            assertEquals(2 + 2 + 3 + 1 + 6, registered, "benchmark methods registered; update BENCHMARKS when adding a class");
         }
     }
 }

@@ -87,7 +87,7 @@ public final class Reco implements Runnable {
             if (verbose) {
                 e.printStackTrace(err);
             } else if (!(e instanceof IllegalArgumentException) && !(e instanceof java.io.IOException)
-                    && !(e instanceof CliException)) {
+                    && !(e instanceof CliException) && !(e instanceof reco.trainer.data.DataException)) {
                 err.println("(run with --verbose for details)");
             }
             err.flush();

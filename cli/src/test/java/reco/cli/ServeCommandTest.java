@@ -125,9 +125,14 @@ class ServeCommandTest {
     }
 
     @Test
-    void corruptGenerationAtStartupExitsOne() throws Exception {
+    void corruptGenerationAtStartupWithNothingElseToServeExitsOne() throws Exception {
         Path good = TestGenerations.write(root);
         TestGenerations.publishCorruptCopy(root, good, "gen-corrupt");
+        try (var files = java.nio.file.Files.walk(good)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
         assertEquals(ExitCodes.FAILURE, run("--model", root.toString(), "--port", "0"));
         assertTrue(err().contains("checksum mismatch"), err());
     }
@@ -178,6 +183,7 @@ class ServeCommandTest {
                 metrics);
         assertTrue(metrics.contains("reco_model_load_duration_seconds "), metrics);
         assertTrue(metrics.contains("reco_model_reloads_total 1.0"), metrics);
+        assertTrue(metrics.contains("reco_model_poll_last_success_seconds "), metrics);
         assertTrue(metrics.contains("reco_recommendations_fallbacks_total{reason=\"unknown-user\"} 1.0"), metrics);
         assertTrue(metrics.contains("jvm_memory_used_bytes") && metrics.contains("process_cpu_usage"), metrics);
         for (String id : new String[] {"item-3", "alice", "stranger-42"}) {

@@ -119,6 +119,79 @@ public final class Launcher {
         }, runnable -> Thread.ofVirtual().start(runnable));
     }
 
+    /** Starts {@code bin/reco ARGS} and returns at once; its output is collected as it comes. */
+    public RunningCommand start(String... args) throws IOException {
+        ProcessBuilder builder = builder(args);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        return new RunningCommand(process, builder.command());
+    }
+
+    /** A command started by {@link #start}: its output so far, and its result once it exits. */
+    public static final class RunningCommand {
+        private final Process process;
+        private final List<String> command;
+        private final StringBuffer stdout = new StringBuffer();
+        private final StringBuffer stderr = new StringBuffer();
+        private final Thread stdoutReader;
+        private final Thread stderrReader;
+
+        RunningCommand(Process process, List<String> command) {
+            this.process = process;
+            this.command = command;
+            this.stdoutReader = Thread.ofVirtual().start(() -> copy(process.getInputStream(), stdout));
+            this.stderrReader = Thread.ofVirtual().start(() -> copy(process.getErrorStream(), stderr));
+        }
+
+        private static void copy(InputStream stream, StringBuffer sink) {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    sink.append(line).append('\n');
+                }
+            } catch (IOException e) {
+                // the process went away; waitFor reports its exit
+            }
+        }
+
+        public String stderr() {
+            return stderr.toString();
+        }
+
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+
+        /** Waits until stderr contains {@code text}; fails if the command exits first or it takes longer than {@code timeout}. */
+        public void awaitStderr(String text, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!stderr.toString().contains(text)) {
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    Thread.sleep(200); // let the readers catch up before judging
+                    if (stderr.toString().contains(text)) {
+                        return;
+                    }
+                    throw new AssertionError("no '" + text + "' on stderr" + (process.isAlive() ? " within " + timeout
+                            : " before exit " + process.exitValue()) + "\n--- stderr ---\n" + stderr);
+                }
+                Thread.sleep(20);
+            }
+        }
+
+        /** Waits for the exit (killing a hung command after {@link #COMMAND_TIMEOUT}). */
+        public Result await() throws InterruptedException {
+            if (!process.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+                throw new AssertionError(String.join(" ", command) + " did not finish in " + COMMAND_TIMEOUT
+                        + "\n--- stderr ---\n" + stderr);
+            }
+            stdoutReader.join(Duration.ofSeconds(10));
+            stderrReader.join(Duration.ofSeconds(10));
+            return new Result(command, process.exitValue(), stdout.toString(), stderr.toString());
+        }
+    }
+
     /**
      * Starts {@code bin/reco ARGS} (serve or demo) and returns once it printed the listening line; fails
      * with its output if it exits first or does not serve within {@link #SERVER_START_TIMEOUT}.

@@ -98,6 +98,14 @@ public final class RecoServer {
                 }
             }
         });
+        models.onWithdraw(() -> {
+            synchronized (lifecycle) {
+                if (!shutdownStarted) {
+                    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
+                    health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
+                }
+            }
+        });
     }
 
     /** Binds and starts serving (health stays NOT_SERVING until a generation is loaded). */

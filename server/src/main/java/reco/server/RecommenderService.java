@@ -136,7 +136,12 @@ public final class RecommenderService extends RecommenderGrpc.RecommenderImplBas
                 if (lease == null) {
                     throw Statuses.unavailable();
                 }
-                response = answer.apply(lease);
+                try {
+                    response = answer.apply(lease);
+                } catch (InternalError mappedPageFault) {
+                    lease.reportFault(mappedPageFault); // the generation's files changed under it: re-validate
+                    throw mappedPageFault;
+                }
             }
             Statuses.checkNotCancelled();
         } catch (RuntimeException | Error e) {

@@ -42,8 +42,7 @@ class ContextFeaturesServiceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Path dir = TestGenerations.write(root);
-        Files.writeString(dir.resolve(GenerationFiles.BLOCK_LIST), "# withdrawn\nitem-5\n");
+        TestGenerations.write(root, TestGenerations.BASE_ITEMS, "# withdrawn\nitem-5\n");
         fixture = InProcessServer.start(root);
         models = fixture.models;
         stub = fixture.stub();

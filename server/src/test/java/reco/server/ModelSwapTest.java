@@ -152,15 +152,117 @@ class ModelSwapTest {
     }
 
     @Test
-    void corruptGenerationIsRefusedWithTheFormatErrorAndNothingIsServed() throws Exception {
+    void atAColdStartACorruptCurrentFallsBackToTheNewestGenerationThatValidates() throws Exception {
+        Path older = TestGenerations.write(root);
+        Path newer = TestGenerations.write(root, 13);
+        TestGenerations.publishCorruptCopy(root, newer, "gen-99991231-000000-000-corrupt");
+        assertTrue(models.loadCurrent());
+        assertEquals(newer.getFileName().toString(), models.peek().generation().directory().getFileName().toString(),
+                "the newest generation that validates, not the corrupt one CURRENT names");
+        assertEquals(1.0, refused("corrupt"));
+        assertEquals(ServingStatus.SERVING, health(""));
+        // CURRENT still names the corrupt one: not retried on every poll, and nothing else is loaded
+        assertFalse(models.loadCurrent());
+        assertEquals(1.0, refused("corrupt"));
+        assertTrue(java.nio.file.Files.isDirectory(older));
+        // once serving, a bad CURRENT never replaces what is served
+        java.nio.file.Files.writeString(root.resolve("CURRENT"), "../elsewhere\n");
+        assertThrows(ModelHolder.GenerationRefusedException.class, models::loadCurrent);
+        assertEquals(1.0, refused("current"));
+        assertEquals(newer.getFileName().toString(), models.peek().generation().directory().getFileName().toString());
+    }
+
+    @Test
+    void corruptGenerationIsRefusedWithTheFormatErrorAndNothingIsServedWhenNoOtherValidates() throws Exception {
         Path good = TestGenerations.write(root);
         TestGenerations.publishCorruptCopy(root, good, "gen-corrupt");
+        TestGenerations.publishCorruptCopy(root, good, "gen-99991231-000000-000-also-corrupt");
+        reco.model.generation.GenerationWriter.publishCurrent(root, "gen-corrupt");
+        try (var files = java.nio.file.Files.walk(good)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
         ModelHolder.GenerationRefusedException e = assertThrows(ModelHolder.GenerationRefusedException.class, models::loadCurrent);
         assertInstanceOf(ModelFormatException.class, e.getCause());
         assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
         assertTrue(e.getMessage().contains("popularity.bin"), e.getMessage());
+        assertEquals(2.0, refused("corrupt"), "CURRENT's generation, then the only other one");
         assertFalse(models.isLoaded());
         assertEquals(ServingStatus.NOT_SERVING, health(""));
+    }
+
+    @Test
+    void theWatcherSurvivesAnErrorAndAnErrorInWarmUpLeaksNoMapping() throws Exception {
+        models.close();
+        server.shutdown(Duration.ofSeconds(1));
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<reco.model.generation.Generation> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ModelHolder holder = new ModelHolder(root, meters, g -> {
+            if (calls.incrementAndGet() == 1) {
+                failed.set(g);
+                throw new OutOfMemoryError("simulated: heap exhausted while warming up");
+            }
+            return new reco.model.scoring.Recommender(g);
+        });
+        try {
+            TestGenerations.write(root);
+            holder.startWatching(Duration.ofMillis(50));
+            await("the watcher to load the generation after the Error", holder::isLoaded);
+            assertTrue(calls.get() >= 2);
+            assertEquals(1.0, meters.get("reco.model.poll.failures").tag("reason", "error").counter().count());
+            assertThrows(IllegalStateException.class, () -> failed.get().itemIds().id(0),
+                    "the generation whose warm-up threw was unmapped");
+            await("a successful poll", () -> !Double.isNaN(meters.get("reco.model.poll.last.success").gauge().value()));
+            double lastPoll = meters.get("reco.model.poll.last.success").gauge().value();
+            assertTrue(lastPoll > System.currentTimeMillis() / 1000.0 - 60, "seconds since the epoch: " + lastPoll);
+        } finally {
+            holder.close();
+        }
+    }
+
+    @Test
+    void aGenerationChangedInPlaceWhileServedIsReplacedByTheNewestThatValidates() throws Exception {
+        Path older = TestGenerations.write(root);
+        Path served = TestGenerations.write(root, 13);
+        models.loadCurrent();
+        models.startWatching(Duration.ofMillis(50));
+        // someone truncates a served file in place: the next poll notices before any call reads it
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                served.resolve(reco.model.generation.GenerationFiles.POPULARITY), java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(64);
+        }
+        await("the older generation to replace the damaged one", () -> models.peek() != null
+                && models.peek().generation().directory().equals(older));
+        assertEquals(1.0, refused("changed"));
+        assertEquals(12, stub.getModelInfo(GetModelInfoRequest.getDefaultInstance()).getItemCount());
+        assertEquals(ServingStatus.SERVING, health(""));
+    }
+
+    @Test
+    void aFaultInACallRevalidatesAndWithdrawsAGenerationWithNoValidReplacement() throws Exception {
+        Path only = TestGenerations.write(root);
+        models.loadCurrent();
+        try (ServedGeneration.Lease lease = models.acquire()) {
+            lease.reportFault(new InternalError("simulated: a fault occurred in an unsafe memory access operation"));
+        }
+        Thread.sleep(200);
+        assertTrue(models.isLoaded(), "its files are intact: re-validated and kept");
+        assertEquals(1.0, registry.get("reco.model.call.faults").counter().count());
+
+        java.nio.file.Files.write(only.resolve(reco.model.generation.GenerationFiles.USER_HISTORIES), new byte[10]);
+        try (ServedGeneration.Lease lease = models.acquire()) {
+            lease.reportFault(new InternalError("simulated"));
+        }
+        await("the damaged generation to be withdrawn", () -> !models.isLoaded());
+        assertEquals(ServingStatus.NOT_SERVING, health(""));
+        assertEquals(Status.Code.UNAVAILABLE, assertThrows(StatusRuntimeException.class, () -> stub.similarItems(similar()))
+                .getStatus().getCode());
+        // a new generation is served again
+        TestGenerations.write(root);
+        assertTrue(models.loadCurrent());
+        assertEquals(ServingStatus.SERVING, health(""));
     }
 
     @Test
@@ -182,7 +284,8 @@ class ModelSwapTest {
         assertEquals(12, held.recommender().popular(12, reco.model.scoring.ItemFilter.ALLOW_ALL, null, null).size());
 
         held.close();
-        assertTrue(old.isClosed(), "the last release unmaps the replaced generation");
+        assertTrue(old.isClosed(), "the last release closes the replaced generation");
+        old.unmapped().get(10, TimeUnit.SECONDS); // unmapped off the releasing thread
         held.close(); // idempotent
         assertFalse(models.peek().isClosed());
     }
@@ -196,6 +299,7 @@ class ModelSwapTest {
         server.shutdown(Duration.ofSeconds(1));
         assertTrue(server.isTerminated());
         assertTrue(served.isClosed());
+        assertTrue(served.unmapped().isDone(), "shutdown waits for the unmapping");
         assertFalse(models.isLoaded());
     }
 

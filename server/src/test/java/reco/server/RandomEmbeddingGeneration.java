@@ -4,7 +4,6 @@ import reco.model.Neighborhoods;
 import reco.model.generation.EmbeddingMatrix;
 import reco.model.generation.GenerationFiles;
 import reco.model.generation.GenerationWriter;
-import reco.model.generation.IdIndex;
 import reco.model.generation.IdList;
 import reco.model.generation.Manifest;
 import reco.model.generation.NeighborLists;
@@ -67,8 +66,6 @@ public final class RandomEmbeddingGeneration {
             }
             IdList.write(w.file(GenerationFiles.ITEM_IDS), itemIds);
             IdList.write(w.file(GenerationFiles.USER_IDS), userIds);
-            IdIndex.write(w.file(GenerationFiles.ITEM_INDEX), "items", itemIds);
-            IdIndex.write(w.file(GenerationFiles.USER_INDEX), "users", userIds);
 
             long[] offsets = new long[users + 1];
             int[] historyItems = new int[users * HISTORY_LENGTH];

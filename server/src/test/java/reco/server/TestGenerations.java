@@ -4,7 +4,6 @@ import reco.model.Neighborhoods;
 import reco.model.generation.EmbeddingMatrix;
 import reco.model.generation.GenerationFiles;
 import reco.model.generation.GenerationWriter;
-import reco.model.generation.IdIndex;
 import reco.model.generation.IdList;
 import reco.model.generation.ItemCatalog;
 import reco.model.generation.Manifest;
@@ -63,6 +62,11 @@ public final class TestGenerations {
 
     /** Like {@link #write(Path)} with {@code items >= 12} items (the extra ones are Comedy, unrated). */
     public static Path write(Path root, int items) throws IOException {
+        return write(root, items, null);
+    }
+
+    /** Like {@link #write(Path, int)}, with a block list ({@code GenerationFiles.BLOCK_LIST}) when not null. */
+    public static Path write(Path root, int items, String blockList) throws IOException {
         if (items < BASE_ITEMS) {
             throw new IllegalArgumentException("items must be >= " + BASE_ITEMS + ", got " + items);
         }
@@ -77,8 +81,6 @@ public final class TestGenerations {
             }
             IdList.write(w.file(GenerationFiles.ITEM_IDS), itemIds);
             IdList.write(w.file(GenerationFiles.USER_IDS), USERS);
-            IdIndex.write(w.file(GenerationFiles.ITEM_INDEX), "items", itemIds);
-            IdIndex.write(w.file(GenerationFiles.USER_INDEX), "users", USERS);
             ItemCatalog.write(w.file(GenerationFiles.ITEM_CATALOG), titles, categories);
 
             long[] offsets = {0, 3, 6, 8, 9};
@@ -128,6 +130,9 @@ public final class TestGenerations {
             Manifest manifest = new Manifest(0, null, null, TRAINER_VERSION, List.of(),
                     new Manifest.Counts(USERS.size(), items, historyItems.length, 7, 0, items),
                     models, "item-knn", Map.of(), null);
+            if (blockList != null) {
+                Files.writeString(w.file(GenerationFiles.BLOCK_LIST), blockList);
+            }
             return w.commit(manifest, 100);
         }
     }

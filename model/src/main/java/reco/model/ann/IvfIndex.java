@@ -123,11 +123,27 @@ public final class IvfIndex {
         long[] seen = new long[(n + 63) >>> 6];
         for (long p = 0; p < n; p++) {
             int item = items.getAtIndex(ModelFile.INT, p);
-            file.check(item >= 0 && item < n, "item " + item + " at position " + p + " outside [0, " + n + ")");
-            file.check((seen[item >>> 6] & (1L << item)) == 0, "item " + item + " appears in two lists");
+            // messages only on failure: this runs once per item at every server start
+            if (item < 0 || item >= n) {
+                file.check(false, "item " + item + " at position " + p + " outside [0, " + n + ")");
+            }
+            if ((seen[item >>> 6] & (1L << item)) != 0) {
+                file.check(false, "item " + item + " appears in two lists");
+            }
             seen[item >>> 6] |= 1L << item;
         }
         MemorySegment vectors = file.section(SECTION_VECTORS, SectionType.FLOAT32, rows * dims).segment();
+        file.checkFinite(vectors, "item vector value");
+        for (float c : centroids) {
+            if (!Float.isFinite(c)) {
+                file.check(false, "centroid value " + c + " is not finite");
+            }
+        }
+        for (float b : probeBias) {
+            if (!Float.isFinite(b)) {
+                file.check(false, "probe bias " + b + " is not finite");
+            }
+        }
         return new IvfIndex(n, d, l, partitioning, (int) defaultProbes, centroidsT, probeBias, offsets, items, vectors);
     }
 

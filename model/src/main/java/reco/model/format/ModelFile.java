@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -41,14 +44,19 @@ public final class ModelFile {
     private final Path path;
     private final String formatName;
     private final int version;
+    private final String generationId;
     private final long checksum;
+    private final long fileChecksum;
     private final Map<String, Section> sections;
 
-    private ModelFile(Path path, String formatName, int version, long checksum, Map<String, Section> sections) {
+    private ModelFile(Path path, String formatName, int version, String generationId, long checksum, long fileChecksum,
+                      Map<String, Section> sections) {
         this.path = path;
         this.formatName = formatName;
         this.version = version;
+        this.generationId = generationId;
         this.checksum = checksum;
+        this.fileChecksum = fileChecksum;
         this.sections = sections;
     }
 
@@ -56,15 +64,30 @@ public final class ModelFile {
      * Maps and validates a model file: magic, format name, version range, declared length, section
      * table bounds, footer and (when {@code verifyChecksum}) the CRC32C of the whole file.
      *
+     * <p>Checksums are computed from reads through the file channel, never from the mapping: a file
+     * truncated while it is being checked then reads short (TRUNCATED) instead of faulting inside the
+     * JVM's CRC32C intrinsic, a fault the JVM cannot turn into an exception (it aborts).
+     *
      * @throws ModelFormatException with a {@link ModelFormatException.Kind} telling what is wrong
      */
     public static ModelFile open(Path path, String expectedFormat, Arena arena, boolean verifyChecksum)
             throws IOException {
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            // never open a FIFO or a device: the open itself may block for ever
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                throw new ModelFormatException(CORRUPT, path, "not a regular file");
+            }
+            throw new ModelFormatException(MISSING, path, "no such file");
+        }
         MemorySegment file;
+        long[] checksums = null;
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size < ModelFileFormat.FIXED_HEADER_BYTES + ModelFileFormat.FOOTER_BYTES) {
+            if (size < ModelFileFormat.V1_FIXED_HEADER_BYTES + ModelFileFormat.FOOTER_BYTES) {
                 throw new ModelFormatException(TRUNCATED, path, "only " + size + " bytes");
+            }
+            if (verifyChecksum) {
+                checksums = checksums(ch, size, path);
             }
             file = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
         } catch (NoSuchFileException e) {
@@ -94,21 +117,24 @@ public final class ModelFile {
         if (size > declared) {
             throw new ModelFormatException(CORRUPT, path, size + " bytes, header declares " + declared);
         }
+        int fixedHeader = ModelFileFormat.fixedHeaderBytes(version);
+        if (size < fixedHeader + ModelFileFormat.FOOTER_BYTES) {
+            throw new ModelFormatException(CORRUPT, path, "only " + size + " bytes, less than a version "
+                    + version + " header and footer");
+        }
         long footerAt = size - ModelFileFormat.FOOTER_BYTES;
         int footerMagic = file.get(INT, footerAt);
         if (footerMagic != ModelFileFormat.FOOTER_MAGIC || file.get(INT, footerAt + 4) != 0) {
             throw new ModelFormatException(CORRUPT, path, "footer missing or damaged");
         }
         long storedCrc = file.get(LONG, footerAt + 8);
-        if (verifyChecksum) {
-            long actual = crc32c(file, footerAt);
-            if (actual != storedCrc) {
-                throw new ModelFormatException(CORRUPT, path, String.format(
-                        "checksum mismatch: stored CRC32C %08x, computed %08x", storedCrc, actual));
-            }
+        if (checksums != null && checksums[0] != storedCrc) {
+            throw new ModelFormatException(CORRUPT, path, String.format(
+                    "checksum mismatch: stored CRC32C %08x, computed %08x", storedCrc, checksums[0]));
         }
+        String generationId = version >= ModelFileFormat.GENERATION_ID_VERSION ? readGenerationId(file, path) : null;
         int sectionCount = file.get(INT, 16);
-        long pos = ModelFileFormat.FIXED_HEADER_BYTES;
+        long pos = fixedHeader;
         String[] name = new String[1];
         pos = readName(file, pos, footerAt, path, name);
         String formatName = name[0];
@@ -137,7 +163,23 @@ public final class ModelFile {
             }
             sections.put(name[0], new Section(name[0], type, count, file.asSlice(offset, count * type.elementBytes)));
         }
-        return new ModelFile(path, formatName, version, storedCrc, sections);
+        return new ModelFile(path, formatName, version, generationId, storedCrc, checksums == null ? -1 : checksums[1],
+                sections);
+    }
+
+    /** The generation id field of a version-2 header: "" when the file was never stamped. */
+    private static String readGenerationId(MemorySegment file, Path path) throws ModelFormatException {
+        int length = Byte.toUnsignedInt(file.get(BYTE, ModelFileFormat.GENERATION_ID_OFFSET));
+        if (length > ModelFileFormat.MAX_GENERATION_ID_BYTES) {
+            throw new ModelFormatException(CORRUPT, path, "bad generation id length " + length + " in header");
+        }
+        byte[] bytes = file.asSlice(ModelFileFormat.GENERATION_ID_OFFSET + 1, length).toArray(BYTE);
+        for (byte b : bytes) {
+            if (b <= 0x20 || b >= 0x7f) {
+                throw new ModelFormatException(CORRUPT, path, "generation id in header is not printable ASCII");
+            }
+        }
+        return new String(bytes, StandardCharsets.US_ASCII);
     }
 
     private static long readName(MemorySegment file, long pos, long limit, Path path, String[] out)
@@ -159,14 +201,54 @@ public final class ModelFile {
         return pos + 2 + len;
     }
 
-    /** CRC32C of the first {@code length} bytes, in chunks (a ByteBuffer view is limited to 2 GiB). */
-    static long crc32c(MemorySegment file, long length) {
-        CRC32C crc = new CRC32C();
-        long chunk = 1L << 30;
-        for (long off = 0; off < length; off += chunk) {
-            crc.update(file.asSlice(off, Math.min(chunk, length - off)).asByteBuffer());
+    /**
+     * Reads the whole file through {@code channel}: {CRC32C of every byte before the footer, CRC32C of
+     * the whole file} (the first is what the footer stores, the second what the manifest lists).
+     */
+    static long[] checksums(FileChannel channel, long size, Path path) throws IOException {
+        CRC32C crc = checksumUpTo(channel, size - ModelFileFormat.FOOTER_BYTES, path);
+        long body = crc.getValue();
+        CRC32C whole = checksumRange(channel, crc, size - ModelFileFormat.FOOTER_BYTES, size, path);
+        return new long[] {body, whole.getValue()};
+    }
+
+    /** The CRC32C of the file's first {@code length} bytes, read through {@code channel}. */
+    static CRC32C checksumUpTo(FileChannel channel, long length, Path path) throws IOException {
+        return checksumRange(channel, new CRC32C(), 0, length, path);
+    }
+
+    private static CRC32C checksumRange(FileChannel channel, CRC32C crc, long from, long to, Path path)
+            throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(1 << 20, Math.max(1, to - from)));
+        long pos = from;
+        while (pos < to) {
+            buffer.clear();
+            buffer.limit((int) Math.min(buffer.capacity(), to - pos));
+            int n = channel.read(buffer, pos);
+            if (n < 0) {
+                throw new ModelFormatException(TRUNCATED, path, "ended at byte " + pos + " while being read, "
+                        + to + " expected (changed by another process?)");
+            }
+            buffer.flip();
+            crc.update(buffer);
+            pos += n;
         }
-        return crc.getValue();
+        return crc;
+    }
+
+    /** True when {@code path} is a regular file that starts with the magic number and a version with a generation id. */
+    public static boolean carriesGenerationId(Path path) throws IOException {
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            ByteBuffer head = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            while (head.hasRemaining() && ch.read(head) > 0) {
+                // a regular file reads short only at its end
+            }
+            return head.position() == 8 && head.getInt(0) == ModelFileFormat.MAGIC
+                    && head.getInt(4) >= ModelFileFormat.GENERATION_ID_VERSION;
+        }
     }
 
     public Path path() { return path; }
@@ -174,6 +256,13 @@ public final class ModelFile {
     public int version() { return version; }
     /** The CRC32C stored in the footer. */
     public long checksum() { return checksum; }
+    /**
+     * The id of the generation the file was stamped for; "" when it never was (a file written outside
+     * a generation), null for a version-1 file (whose header has no such field).
+     */
+    public String generationId() { return generationId; }
+    /** CRC32C of all the file's bytes, footer included (what a manifest lists); -1 when not verified. */
+    public long fileChecksum() { return fileChecksum; }
 
     public boolean has(String section) {
         return sections.containsKey(section);
@@ -222,6 +311,11 @@ public final class ModelFile {
         }
     }
 
+    /** Checks that every float of {@code segment} is finite (NaN or infinity would be served as scores). */
+    public void checkFinite(MemorySegment segment, String what) throws ModelFormatException {
+        checkFloats(segment, Float.NEGATIVE_INFINITY, what);
+    }
+
     /** Checks that every float of {@code segment} is finite and >= {@code min}. */
     public void checkFloats(MemorySegment segment, float min, String what) throws ModelFormatException {
         long count = segment.byteSize() / Float.BYTES;
@@ -232,7 +326,7 @@ public final class ModelFile {
             for (int k = 0; k < n; k++) {
                 if (!(chunk[k] >= min) || !Float.isFinite(chunk[k])) {
                     throw new ModelFormatException(CORRUPT, path, what + " " + chunk[k] + " at " + (start + k)
-                            + " is not finite and >= " + min);
+                            + (min == Float.NEGATIVE_INFINITY ? " is not finite" : " is not finite and >= " + min));
                 }
             }
         }

@@ -23,6 +23,9 @@ import java.util.zip.CRC32C;
  *     w.putLongs(offsets); w.putInts(items);
  * }
  * }</pre>
+ *
+ * <p>The header's generation id is left empty: a file is written before its generation has a name
+ * that readers will check, and {@link #stampGenerationId} fills it in at commit.
  */
 public final class ModelFileWriter implements AutoCloseable {
     private record Section(String name, SectionType type, long count, long offset) {}
@@ -78,7 +81,7 @@ public final class ModelFileWriter implements AutoCloseable {
         }
         begun = true;
         byte[] nameBytes = formatName.getBytes(StandardCharsets.UTF_8);
-        long headerBytes = ModelFileFormat.FIXED_HEADER_BYTES + 2 + nameBytes.length;
+        long headerBytes = ModelFileFormat.fixedHeaderBytes(ModelFileFormat.CURRENT_VERSION) + 2 + nameBytes.length;
         for (Section s : sections) {
             headerBytes += 2 + s.name.getBytes(StandardCharsets.UTF_8).length + 1 + 8 + 8;
         }
@@ -96,6 +99,8 @@ public final class ModelFileWriter implements AutoCloseable {
         putIntRaw(ModelFileFormat.CURRENT_VERSION);
         putLongRaw(fileLength);
         putIntRaw(sections.size());
+        // the generation id field stays empty until the generation is committed (stampGenerationId)
+        padTo(position + ModelFileFormat.GENERATION_ID_FIELD_BYTES);
         putShortString(nameBytes);
         for (Section s : sections) {
             putShortString(s.name.getBytes(StandardCharsets.UTF_8));
@@ -272,10 +277,74 @@ public final class ModelFileWriter implements AutoCloseable {
     private void flush() throws IOException {
         buffer.flip();
         crc.update(buffer.duplicate());
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+        try {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } catch (IOException e) {
+            // e.g. "No space left on device", "File too large": say which file
+            throw new IOException("cannot write " + path + ": " + e.getMessage(), e);
         }
         buffer.clear();
+    }
+
+    /**
+     * Writes {@code generationId} into the header of a complete model file written by this class, seals
+     * the footer again (CRC32C of every byte before it) and forces the file to disk. Reads the file
+     * once, through the channel.
+     *
+     * @return the CRC32C of the whole stamped file, footer included (what the manifest lists)
+     * @throws ModelFormatException when the file is not a complete model file of a version with the field
+     */
+    public static long stampGenerationId(Path file, String generationId) throws IOException {
+        byte[] id = ModelFileFormat.generationIdBytes(generationId);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            ByteBuffer head = ByteBuffer.allocate(ModelFileFormat.V1_FIXED_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            while (head.hasRemaining() && ch.read(head, head.position()) > 0) {
+                // a regular file reads short only at its end
+            }
+            if (head.position() < head.capacity() || head.getInt(0) != ModelFileFormat.MAGIC
+                    || head.getInt(4) < ModelFileFormat.GENERATION_ID_VERSION || head.getLong(8) != size
+                    || size < ModelFileFormat.fixedHeaderBytes(head.getInt(4)) + ModelFileFormat.FOOTER_BYTES) {
+                throw new ModelFormatException(ModelFormatException.Kind.CORRUPT, file,
+                        "not a complete model file with a generation id field; cannot stamp it");
+            }
+            ByteBuffer field = ByteBuffer.allocate(ModelFileFormat.GENERATION_ID_FIELD_BYTES);
+            field.put((byte) id.length).put(id).clear();
+            writeFully(ch, field, ModelFileFormat.GENERATION_ID_OFFSET);
+            long bodyEnd = size - ModelFileFormat.FOOTER_BYTES;
+            CRC32C crc = ModelFile.checksumUpTo(ch, bodyEnd, file);
+            ByteBuffer footer = ByteBuffer.allocate(ModelFileFormat.FOOTER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            footer.putInt(ModelFileFormat.FOOTER_MAGIC).putInt(0).putLong(crc.getValue()).flip();
+            writeFully(ch, footer.duplicate(), bodyEnd);
+            ch.force(true);
+            crc.update(footer);
+            return crc.getValue();
+        }
+    }
+
+    /**
+     * Refuses to write a model whose values are not all finite (a diverged training run): NaN or
+     * infinity would be served as scores. {@code rowLength} only shapes the message (row, column).
+     *
+     * @throws ModelFormatException (CORRUPT) naming the first bad value, before anything is written
+     */
+    public static void requireFinite(Path file, String what, float[] values, int rowLength) throws ModelFormatException {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                String where = rowLength > 1 ? "row " + i / rowLength + ", column " + i % rowLength : "position " + i;
+                throw new ModelFormatException(ModelFormatException.Kind.CORRUPT, file, what + " " + values[i] + " at "
+                        + where + ": a model holds finite values only; nothing was written (did training diverge?)");
+            }
+        }
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer buffer, long position) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            at += ch.write(buffer, at);
+        }
     }
 
     /** Checks every section is complete, writes the footer, forces data to disk and closes. */
@@ -297,10 +366,14 @@ public final class ModelFileWriter implements AutoCloseable {
             flush();
             ByteBuffer footer = ByteBuffer.allocate(ModelFileFormat.FOOTER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             footer.putInt(ModelFileFormat.FOOTER_MAGIC).putInt(0).putLong(crc.getValue()).flip();
-            while (footer.hasRemaining()) {
-                channel.write(footer);
+            try {
+                while (footer.hasRemaining()) {
+                    channel.write(footer);
+                }
+                channel.force(true);
+            } catch (IOException e) {
+                throw new IOException("cannot write " + path + ": " + e.getMessage(), e);
             }
-            channel.force(true);
         } finally {
             channel.close();
         }

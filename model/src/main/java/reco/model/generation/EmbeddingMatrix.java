@@ -35,6 +35,10 @@ public final class EmbeddingMatrix implements reco.model.vectors.FloatRows {
         if (gram != null && gram.length != dimensions * dimensions) {
             throw new IllegalArgumentException("gram must be " + dimensions + " x " + dimensions);
         }
+        ModelFileWriter.requireFinite(file, "embedding value", data, dimensions);
+        if (gram != null) {
+            ModelFileWriter.requireFinite(file, "Gram matrix value", gram, dimensions);
+        }
         try (ModelFileWriter w = ModelFileWriter.create(file, GenerationFiles.FORMAT_EMBEDDINGS)) {
             w.declare("shape", SectionType.INT64, 2)
                     .declare("vectors", SectionType.FLOAT32, data.length)
@@ -58,6 +62,8 @@ public final class EmbeddingMatrix implements reco.model.vectors.FloatRows {
         MemorySegment vectors = file.section("vectors", SectionType.FLOAT32, rows * dims).segment();
         ModelFile.Section gram = file.section("gram", SectionType.FLOAT32);
         file.check(gram.count() == 0 || gram.count() == dims * dims, "gram matrix has " + gram.count() + " entries");
+        file.checkFinite(vectors, "embedding value");
+        file.checkFinite(gram.segment(), "Gram matrix value");
         return new EmbeddingMatrix(vectors, gram.count() == 0 ? null : gram.segment(), (int) rows, (int) dims);
     }
 

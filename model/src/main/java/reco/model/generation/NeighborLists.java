@@ -27,6 +27,7 @@ public final class NeighborLists {
     }
 
     public static void write(Path file, Neighborhoods n) throws IOException {
+        ModelFileWriter.requireFinite(file, "neighbour score", n.scores(), 1);
         try (ModelFileWriter w = ModelFileWriter.create(file, GenerationFiles.FORMAT_NEIGHBORS)) {
             int count = n.itemCount();
             w.declare("offsets", SectionType.INT64, count + 1L)
@@ -50,6 +51,7 @@ public final class NeighborLists {
         int max = (int) file.checkOffsets(offsets, itemCount, items.count(), "neighbour");
         MemorySegment it = items.segment();
         file.checkIntRange(it, 0, itemCount, "neighbour");
+        file.checkFinite(scores, "neighbour score");
         return new NeighborLists(offsets, it, scores, itemCount, max);
     }
 

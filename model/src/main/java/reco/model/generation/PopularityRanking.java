@@ -36,6 +36,8 @@ public final class PopularityRanking {
 
     public static void write(Path file, int[] globalItems, float[] globalScores, int[] recentItems,
                              float[] recentScores, int[] itemCounts) throws IOException {
+        ModelFileWriter.requireFinite(file, "popularity score", globalScores, 1);
+        ModelFileWriter.requireFinite(file, "recent popularity score", recentScores, 1);
         try (ModelFileWriter w = ModelFileWriter.create(file, GenerationFiles.FORMAT_POPULARITY)) {
             w.declare("global-items", SectionType.INT32, globalItems.length)
                     .declare("global-scores", SectionType.FLOAT32, globalScores.length)
@@ -61,6 +63,8 @@ public final class PopularityRanking {
         for (ModelFile.Section s : new ModelFile.Section[] {gi, ri}) {
             file.checkIntRange(s.segment(), 0, itemCount, "ranked item");
         }
+        file.checkFinite(gs.segment(), "popularity score");
+        file.checkFinite(rs.segment(), "recent popularity score");
         return new PopularityRanking(gi.segment(), gs.segment(), ri.segment(), rs.segment(), counts.segment(),
                 (int) gi.count(), (int) ri.count());
     }

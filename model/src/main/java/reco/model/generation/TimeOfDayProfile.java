@@ -85,6 +85,9 @@ public final class TimeOfDayProfile {
                     + global.length + ", items " + itemRelative.length + " for " + itemCount + ", categories "
                     + categoryRelative.length + " for " + categoryCount);
         }
+        ModelFileWriter.requireFinite(file, "share of interactions", global, BINS);
+        ModelFileWriter.requireFinite(file, "relative popularity (item x bin)", itemRelative, BINS);
+        ModelFileWriter.requireFinite(file, "relative popularity (category x bin)", categoryRelative, BINS);
         byte[] zoneBytes = zone.getId().getBytes(StandardCharsets.UTF_8);
         try (ModelFileWriter w = ModelFileWriter.create(file, GenerationFiles.FORMAT_TIME_OF_DAY)) {
             w.declare("global", SectionType.FLOAT32, BINS)
@@ -116,6 +119,8 @@ public final class TimeOfDayProfile {
             throw new ModelFormatException(ModelFormatException.Kind.CORRUPT, file.path(), "unknown time zone '" + zoneId + "'");
         }
         file.checkFloats(items.asSlice(0, (long) itemCount * BINS * Float.BYTES), 0f, "relative popularity (item x bin)");
+        file.checkFloats(global, 0f, "share of interactions (bin)");
+        file.checkFloats(categories, 0f, "relative popularity (category x bin)");
         return new TimeOfDayProfile(global, items, categories, itemCount, categoryCount, zone);
     }
 

@@ -37,6 +37,7 @@ public final class UserHistories {
         if (strengths.length != nnz || timestamps.length != nnz || offsets[offsets.length - 1] != nnz) {
             throw new IllegalArgumentException("user history arrays disagree in length");
         }
+        ModelFileWriter.requireFinite(file, "interaction strength", strengths, 1);
         try (ModelFileWriter w = ModelFileWriter.create(file, GenerationFiles.FORMAT_USER_HISTORIES)) {
             w.declare("offsets", SectionType.INT64, offsets.length)
                     .declare("items", SectionType.INT32, nnz)
@@ -58,6 +59,7 @@ public final class UserHistories {
         ItemCatalog.checkOffsets(file, offsets, userCount, items.count(), "history");
         MemorySegment it = items.segment();
         file.checkIntRange(it, 0, itemCount, "history item");
+        file.checkFloats(strengths, 0f, "interaction strength");
         return new UserHistories(offsets, it, strengths, timestamps, userCount);
     }
 

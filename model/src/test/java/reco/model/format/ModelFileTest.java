@@ -133,6 +133,60 @@ class ModelFileTest {
     }
 
     @Test
+    void aVersionOneFileIsStillRead() throws Exception {
+        Path golden = Path.of(getClass().getResource("/golden/model-file-v1.bin").toURI());
+        try (Arena arena = Arena.ofConfined()) {
+            ModelFile m = ModelFile.open(golden, "reco.test", arena, true);
+            assertEquals(1, m.version());
+            assertEquals(null, m.generationId(), "version 1 has no generation id field");
+            assertArrayEquals(new int[] {1, -2, 3, Integer.MAX_VALUE, Integer.MIN_VALUE},
+                    m.section("ints", SectionType.INT32, 5).segment().toArray(ModelFile.INT));
+            assertArrayEquals(new byte[] {'a', 'b', 'c'}, m.section("bytes", SectionType.BYTES).segment().toArray(ModelFile.BYTE));
+        }
+    }
+
+    @Test
+    void stampingWritesTheGenerationIdAndResealsTheFooter() throws IOException {
+        Path f = writeSample();
+        try (Arena arena = Arena.ofConfined()) {
+            assertEquals("", ModelFile.open(f, "reco.test", arena, true).generationId(), "written unstamped");
+        }
+        long whole = ModelFileWriter.stampGenerationId(f, "gen-20240101-000000-000");
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(Files.readAllBytes(f));
+        assertEquals(crc.getValue(), whole, "returns the CRC32C of the whole stamped file");
+        try (Arena arena = Arena.ofConfined()) {
+            ModelFile m = ModelFile.open(f, "reco.test", arena, true);
+            assertEquals("gen-20240101-000000-000", m.generationId());
+            assertEquals(whole, m.fileChecksum());
+        }
+        ModelFileWriter.stampGenerationId(f, "gen-2");
+        try (Arena arena = Arena.ofConfined()) {
+            assertEquals("gen-2", ModelFile.open(f, "reco.test", arena, true).generationId());
+        }
+        byte[] bytes = Files.readAllBytes(f);
+        bytes[22] ^= 1; // inside the stamped id
+        Files.write(f, bytes);
+        assertTrue(assertThrows(ModelFormatException.class, () -> open(f)).getMessage().contains("checksum mismatch"));
+        assertThrows(IllegalArgumentException.class, () -> ModelFileWriter.stampGenerationId(f, "has space"));
+        assertThrows(IllegalArgumentException.class, () -> ModelFileWriter.stampGenerationId(f, "x".repeat(64)));
+        Path text = dir.resolve("text.txt");
+        Files.writeString(text, "not a model file at all, but long enough to hold a header");
+        assertThrows(ModelFormatException.class, () -> ModelFileWriter.stampGenerationId(text, "gen-1"));
+    }
+
+    @Test
+    void aFifoOrDeviceIsRefusedWithoutBeingOpened() throws Exception {
+        Path fifo = dir.resolve("fifo.bin");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        ModelFormatException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+                () -> assertThrows(ModelFormatException.class, () -> open(fifo)));
+        assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
+        assertTrue(assertThrows(ModelFormatException.class, () -> open(Path.of("/dev/zero"))).getMessage()
+                .contains("not a regular file"));
+    }
+
+    @Test
     void writerRejectsMoreOrFewerElementsThanDeclared() throws IOException {
         Path f = dir.resolve("bad.bin");
         ModelFileWriter w = ModelFileWriter.create(f, "reco.test");

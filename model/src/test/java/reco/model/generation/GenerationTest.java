@@ -92,7 +92,7 @@ class GenerationTest {
     }
 
     @Test
-    void idsResolveByBinarySearchAndThroughTheChronicleMapAlike() throws IOException {
+    void idsResolveByBinarySearchOverTheIdList() throws IOException {
         List<String> ids = new java.util.ArrayList<>(List.of("", "a", "ab", "b", "ünï", "z", "\uD83D\uDE00", "10", "9"));
         java.util.Random random = new java.util.Random(7);
         for (int i = 0; i < 500; i++) {
@@ -100,9 +100,7 @@ class GenerationTest {
         }
         ids = new java.util.ArrayList<>(new java.util.LinkedHashSet<>(ids));
         Path file = root.resolve("ids.bin");
-        Path map = root.resolve("ids.chm");
         IdList.write(file, ids);
-        IdIndex.write(map, "ids", ids);
         try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
             IdList list = IdList.open(reco.model.format.ModelFile.open(file, GenerationFiles.FORMAT_IDS, arena, true));
             for (int i = 0; i < ids.size(); i++) {
@@ -111,15 +109,59 @@ class GenerationTest {
             for (String unknown : List.of("aa", "ü", "zz", "a\u0000", "1")) {
                 assertEquals(-1, list.indexOf(unknown), unknown);
             }
-            try (IdIndex index = IdIndex.open(map, list)) {
-                assertTrue(index.awaitChronicleMap(), "the Chronicle Map opens and passes the cross-check");
-                for (int i = 0; i < ids.size(); i++) {
-                    assertEquals(i, index.indexOf(ids.get(i)));
-                }
-                assertEquals(-1, index.indexOf("zz"));
+            IdIndex index = IdIndex.of(list);
+            for (int i = 0; i < ids.size(); i++) {
+                assertEquals(i, index.indexOf(ids.get(i)));
             }
+            assertEquals(-1, index.indexOf("zz"));
         }
         assertThrows(IllegalArgumentException.class, () -> IdList.write(root.resolve("dup.bin"), List.of("x", "y", "x")));
+        assertThrows(IllegalArgumentException.class, () -> IdList.write(root.resolve("long.bin"),
+                List.of("x", "\u00e9".repeat(IdList.MAX_ID_BYTES / 2 + 1))), "an id that could never be queried");
+        IdList.write(root.resolve("longest.bin"), List.of("x".repeat(IdList.MAX_ID_BYTES)));
+    }
+
+    @Test
+    void aHashTableThatWouldMissAnIdIsRefused() throws IOException {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            ids.add("user-" + i);
+        }
+        Path file = root.resolve("ids.bin");
+        IdList.write(file, ids);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            reco.model.format.ModelFile f = reco.model.format.ModelFile.open(file, GenerationFiles.FORMAT_IDS, arena, true);
+            java.lang.foreign.MemorySegment slots = f.section(IdList.SECTION_HASH_SLOTS, reco.model.format.SectionType.INT32).segment();
+            long slotsAt = slots.address() - f.section("offsets", reco.model.format.SectionType.INT64).segment().address()
+                    + offsetOf(f);
+            int[] table = slots.toArray(reco.model.format.ModelFile.INT);
+            // empty the slot just before an id that had to probe past its first slot: it becomes unreachable
+            int victim = -1;
+            for (int s = 1; s < table.length && victim < 0; s++) {
+                if (table[s] != 0 && table[s - 1] != 0) {
+                    victim = s - 1;
+                }
+            }
+            assertTrue(victim >= 0, "1000 ids in 2048 slots collide somewhere");
+            byte[] bytes = Files.readAllBytes(file);
+            java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((int) (slotsAt + 4L * victim), 0);
+            Path damaged = root.resolve("damaged.bin");
+            Files.write(damaged, bytes);
+            // without the checksum (which would catch it first), the table check still refuses it
+            ModelFormatException e = assertThrows(ModelFormatException.class, () -> IdList.open(
+                    reco.model.format.ModelFile.open(damaged, GenerationFiles.FORMAT_IDS, arena, false)));
+            assertTrue(e.getMessage().contains("not reachable") || e.getMessage().contains("holds 999 of 1000"), e.getMessage());
+        }
+    }
+
+    /** File offset of the ids file's first section ("offsets"), from its section table. */
+    private static long offsetOf(reco.model.format.ModelFile f) throws IOException {
+        byte[] bytes = Files.readAllBytes(f.path());
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int pos = 84; // version 2 fixed header
+        pos += 2 + (b.getShort(pos) & 0xffff); // format name
+        pos += 2 + (b.getShort(pos) & 0xffff); // first section's name
+        return b.getLong(pos + 1 + 8);
     }
 
     @Test
@@ -128,7 +170,8 @@ class GenerationTest {
             IdList.write(w.file(GenerationFiles.ITEM_IDS), ITEMS);
         }
         try (Stream<Path> s = Files.list(root)) {
-            assertEquals(List.of(), s.toList());
+            assertEquals(List.of(GenerationFiles.LOCK), s.map(p -> p.getFileName().toString()).toList(),
+                    "only the (released) lock file");
         }
         assertThrows(ModelFormatException.class, () -> Generation.currentDirectory(root));
     }

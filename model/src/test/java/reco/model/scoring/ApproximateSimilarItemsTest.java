@@ -10,7 +10,6 @@ import reco.model.generation.EmbeddingMatrix;
 import reco.model.generation.Generation;
 import reco.model.generation.GenerationFiles;
 import reco.model.generation.GenerationWriter;
-import reco.model.generation.IdIndex;
 import reco.model.generation.IdList;
 import reco.model.generation.Manifest;
 import reco.model.generation.PopularityRanking;
@@ -50,8 +49,6 @@ class ApproximateSimilarItemsTest {
         try (GenerationWriter w = GenerationWriter.begin(root)) {
             IdList.write(w.file(GenerationFiles.ITEM_IDS), items);
             IdList.write(w.file(GenerationFiles.USER_IDS), List.of("u"));
-            IdIndex.write(w.file(GenerationFiles.ITEM_INDEX), "items", items);
-            IdIndex.write(w.file(GenerationFiles.USER_INDEX), "users", List.of("u"));
             UserHistories.write(w.file(GenerationFiles.USER_HISTORIES), new long[] {0, 1}, new int[] {0},
                     new float[] {1f}, new long[] {0});
             PopularityRanking.write(w.file(GenerationFiles.POPULARITY), new int[] {0}, new float[] {1f},

@@ -7,7 +7,6 @@ import reco.model.als.ConfidenceFunction;
 import reco.model.generation.EmbeddingMatrix;
 import reco.model.generation.GenerationFiles;
 import reco.model.generation.GenerationWriter;
-import reco.model.generation.IdIndex;
 import reco.model.generation.IdList;
 import reco.model.generation.ItemCatalog;
 import reco.model.generation.Manifest;
@@ -81,8 +80,6 @@ final class ContextFixture {
             }
             IdList.write(w.file(GenerationFiles.ITEM_IDS), ids);
             IdList.write(w.file(GenerationFiles.USER_IDS), USERS);
-            IdIndex.write(w.file(GenerationFiles.ITEM_INDEX), "items", ids);
-            IdIndex.write(w.file(GenerationFiles.USER_INDEX), "users", USERS);
             ItemCatalog.write(w.file(GenerationFiles.ITEM_CATALOG), titles, categories);
             int[][] history = {{0, 1, 2}, {0, 4, 7}, {3, 5, 9}};
             float[][] strength = {{5, 4, 3}, {2, 5, 1}, {4, 2, 3}};

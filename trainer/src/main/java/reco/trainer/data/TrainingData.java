@@ -8,7 +8,9 @@ import java.util.Arrays;
  * What the models train on, derived once from the raw {@link Interactions}:
  * <ul>
  *   <li>one entry per (user, item): duplicates combined by the chosen rule;</li>
- *   <li>positives: entries whose weight reaches {@code minWeight}, with a model strength;</li>
+ *   <li>positives: entries whose weight is above 0 and reaches {@code minWeight}, with a model strength
+ *       ({@link #isPositive}); an entry with a weight of 0 or less (a dislike, a skip) is only ever
+ *       "seen", whatever the strength function;</li>
  *   <li>below-threshold entries: seen (never recommended) and, when {@code belowThresholdWeight > 0},
  *       weak evidence with strength {@code belowThresholdWeight x strength(weight)} (the user chose
  *       to watch/buy the item even if they did not like it much);</li>
@@ -78,8 +80,17 @@ public final class TrainingData {
     }
 
     /**
+     * Whether an interaction of this weight is a positive (a sign of taste the models learn from): its
+     * weight is above 0 and reaches {@code minWeight}. A weight of 0 or less is never a positive.
+     */
+    public static boolean isPositive(float weight, float minWeight) {
+        return weight > 0 && weight >= minWeight;
+    }
+
+    /**
      * @param minWeight rows with weight >= minWeight are positives (use {@code Float.NEGATIVE_INFINITY}
-     *                  to make every row positive)
+     *                  to make every row with a weight above 0 positive)
+     * @throws DataException when the weights of one (user, item) sum to more than a float holds
      */
     public static TrainingData build(Interactions in, float minWeight, Duplicates duplicates, Strength strength) {
         return build(in, minWeight, duplicates, strength, 0f, 1f);
@@ -146,7 +157,14 @@ public final class TrainingData {
                     float w = in.weight(row);
                     switch (duplicates) {
                         case LATEST -> pairWeight[p] = w;
-                        case SUM -> pairWeight[p] += w;
+                        case SUM -> {
+                            pairWeight[p] += w;
+                            if (!Float.isFinite(pairWeight[p])) {
+                                throw new DataException("the weights of user '" + in.users.id(u) + "' for item '"
+                                        + in.items.id(it) + "' sum to " + pairWeight[p] + " (--duplicates sum): more than "
+                                        + "a 32-bit float holds; scale the weights down or use --duplicates max or latest");
+                            }
+                        }
                         case MAX -> pairWeight[p] = Math.max(pairWeight[p], w);
                     }
                     pairTime[p] = Math.max(pairTime[p], in.timestamp(row));
@@ -178,9 +196,10 @@ public final class TrainingData {
             int at = (int) fill[pairUser[p]]++;
             hItems[at] = pairItem[p];
             float w = pairWeight[p];
-            boolean positive = w >= minWeight;
+            boolean positive = isPositive(w, minWeight);
+            // a weight of 0 or less carries no taste at all: not even weak evidence, whatever the strength
             float s = positive ? strength(w, maxWeight, strength)
-                    : belowThresholdWeight > 0 ? belowThresholdWeight * strength(w, maxWeight, strength) : 0f;
+                    : belowThresholdWeight > 0 && w > 0 ? belowThresholdWeight * strength(w, maxWeight, strength) : 0f;
             hStrength[at] = s;
             hTime[at] = pairTime[p];
             if (s > 0) {

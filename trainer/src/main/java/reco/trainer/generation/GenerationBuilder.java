@@ -5,7 +5,6 @@ import reco.model.Neighborhoods;
 import reco.model.generation.EmbeddingMatrix;
 import reco.model.generation.GenerationFiles;
 import reco.model.generation.GenerationWriter;
-import reco.model.generation.IdIndex;
 import reco.model.generation.IdList;
 import reco.model.generation.ItemCatalog;
 import reco.model.generation.Manifest;
@@ -49,13 +48,16 @@ public final class GenerationBuilder implements AutoCloseable {
         return writer.generationId();
     }
 
+    /**
+     * The id lists, which also resolve ids (their checksummed hash tables). No Chronicle Map copy is
+     * written any more: the server never read it, and opening the first Chronicle Map in a JVM cost
+     * every training run seconds of run-time code generation.
+     */
     public GenerationBuilder writeIds(List<String> userIds, List<String> itemIds) throws IOException {
         users = userIds.size();
         items = itemIds.size();
         IdList.write(writer.file(GenerationFiles.USER_IDS), userIds);
         IdList.write(writer.file(GenerationFiles.ITEM_IDS), itemIds);
-        IdIndex.write(writer.file(GenerationFiles.USER_INDEX), "user-index", userIds);
-        IdIndex.write(writer.file(GenerationFiles.ITEM_INDEX), "item-index", itemIds);
         return this;
     }
 

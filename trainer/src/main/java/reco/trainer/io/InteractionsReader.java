@@ -123,10 +123,9 @@ public final class InteractionsReader {
                 float weight = Float.NaN;
                 long timestamp = 0;
                 if (problem == null) {
-                    if (reader.isEmpty(userColumn)) {
-                        problem = "empty user id";
-                    } else if (reader.isEmpty(itemColumn)) {
-                        problem = "empty item id";
+                    if ((problem = ReaderSupport.idProblem(reader, userColumn, "user id")) != null
+                            || (problem = ReaderSupport.idProblem(reader, itemColumn, "item id")) != null) {
+                        // reported below
                     } else if (weightColumn != ABSENT
                             && !Float.isFinite(weight = reader.parseFloat(weightColumn))) {
                         problem = "bad " + optionalNames[0] + " " + ReaderSupport.quote(reader, weightColumn);

@@ -97,8 +97,8 @@ public final class ItemsReader {
             if (problem == null && reader.fieldCount() != width) {
                 problem = "expected " + width + " fields, got " + reader.fieldCount();
             }
-            if (problem == null && reader.isEmpty(columns.id())) {
-                problem = "empty item id";
+            if (problem == null) {
+                problem = ReaderSupport.idProblem(reader, columns.id(), "item id");
             }
             if (problem != null) {
                 report.malformed(reader.line(), problem);
@@ -134,9 +134,9 @@ public final class ItemsReader {
         try (RecordReader reader = RecordReader.open(path, '|', false, true)) {
             while (reader.next()) {
                 report.read();
-                String problem = reader.fieldCount() != width
-                        ? "expected " + width + " fields, got " + reader.fieldCount()
-                        : reader.isEmpty(0) ? "empty item id" : null;
+                String problem = reader.problem() != null ? reader.problem()
+                        : reader.fieldCount() != width ? "expected " + width + " fields, got " + reader.fieldCount()
+                        : ReaderSupport.idProblem(reader, 0, "item id");
                 List<String> categories = new ArrayList<>(3);
                 for (int g = 0; problem == null && g < genres.size(); g++) {
                     int field = MovieLens100k.FIELDS_BEFORE_GENRES + g;

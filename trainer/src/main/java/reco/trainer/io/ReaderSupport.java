@@ -1,5 +1,8 @@
 package reco.trainer.io;
 
+import reco.model.generation.IdList;
+
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -137,6 +140,26 @@ final class ReaderSupport {
                 }
             }
         }
+    }
+
+    /**
+     * Why the field cannot be an id ({@code what}: "user id", "item id"), or null when it can: empty,
+     * or longer than the {@value reco.model.generation.IdList#MAX_ID_BYTES} bytes of UTF-8 the API
+     * accepts (such an id would train but could never be asked for).
+     */
+    static String idProblem(RecordReader reader, int field, String what) {
+        if (reader.isEmpty(field)) {
+            return "empty " + what;
+        }
+        // up to half the limit in raw bytes fits whatever the encoding (Latin-1 doubles at most)
+        if (reader.fieldLength(field) > IdList.MAX_ID_BYTES / 2) {
+            int bytes = reader.text(field).getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > IdList.MAX_ID_BYTES) {
+                return what + " of " + bytes + " bytes; ids are at most " + IdList.MAX_ID_BYTES
+                        + " bytes of UTF-8 (a longer one could never be queried)";
+            }
+        }
+        return null;
     }
 
     /** Quotes a field value for a message, shortened when long. */

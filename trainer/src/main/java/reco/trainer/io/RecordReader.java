@@ -23,7 +23,10 @@ import java.util.zip.CRC32C;
  *
  * <p>UTF-8 is checked per record (only records with bytes above 0x7f pay for it), so one bad record
  * is reported via {@link #problem()} with its line number and reading goes on. Latin-1 files need no
- * check. The CRC32C of every byte read is kept for {@link #fingerprint()}.
+ * check. A NUL byte makes its record malformed. A file that starts with a UTF-16 or UTF-32 byte order
+ * mark, or whose first block is largely NUL bytes (UTF-16 without a mark, or not text at all), is
+ * refused as a whole with an {@link InputException} telling how to convert it. The CRC32C of every
+ * byte read is kept for {@link #fingerprint()}.
  */
 final class RecordReader implements Closeable {
     /** Records longer than this are taken as a sign of a wrong format (e.g. an unclosed quote). */
@@ -105,6 +108,7 @@ final class RecordReader implements Closeable {
             }
             if (atFileStart) {
                 atFileStart = false;
+                checkTextEncoding();
                 if (limit - pos >= 3 && buf[pos] == (byte) 0xEF && buf[pos + 1] == (byte) 0xBB
                         && buf[pos + 2] == (byte) 0xBF) {
                     pos += 3;
@@ -119,6 +123,40 @@ final class RecordReader implements Closeable {
         }
     }
 
+    /** Bytes at the start of the file that decide whether it is text at all. */
+    private static final int ENCODING_SAMPLE_BYTES = 4096;
+
+    /**
+     * Refuses files that are not 8-bit text before any row is read: their rows would all be malformed
+     * (or, worse, parse into ids full of NULs), and the fix is a conversion, not a row-by-row repair.
+     */
+    private void checkTextEncoding() throws InputException {
+        int n = Math.min(limit - pos, ENCODING_SAMPLE_BYTES);
+        String bom = n >= 4 && buf[pos] == 0 && buf[pos + 1] == 0 && buf[pos + 2] == (byte) 0xFE && buf[pos + 3] == (byte) 0xFF
+                ? "UTF-32 (big-endian byte order mark)"
+                : n >= 4 && buf[pos] == (byte) 0xFF && buf[pos + 1] == (byte) 0xFE && buf[pos + 2] == 0 && buf[pos + 3] == 0
+                ? "UTF-32 (little-endian byte order mark)"
+                : n >= 2 && buf[pos] == (byte) 0xFF && buf[pos + 1] == (byte) 0xFE ? "UTF-16 (little-endian byte order mark FF FE)"
+                : n >= 2 && buf[pos] == (byte) 0xFE && buf[pos + 1] == (byte) 0xFF ? "UTF-16 (big-endian byte order mark FE FF)"
+                : null;
+        if (bom == null) {
+            int nuls = 0;
+            for (int i = pos; i < pos + n; i++) {
+                if (buf[i] == 0) {
+                    nuls++;
+                }
+            }
+            // ASCII text in UTF-16 is every other byte NUL; one stray NUL is a malformed row, not this
+            if (nuls * 8 >= n && nuls > 1) {
+                bom = "UTF-16 without a byte order mark, or not text (" + nuls + " of its first " + n + " bytes are NUL)";
+            }
+        }
+        if (bom != null) {
+            throw new InputException(path, "looks like " + bom + "; reco reads UTF-8"
+                    + (latin1 ? " or Latin-1" : "") + " text: convert it first, e.g. iconv -f UTF-16 -t UTF-8");
+        }
+    }
+
     private boolean scanPlain() throws IOException {
         final byte d = delimiter;
         int start = pos;
@@ -126,6 +164,7 @@ final class RecordReader implements Closeable {
         int fields = 0;
         int fieldStart = 0;
         boolean high = false;
+        boolean nul = false;
         boolean newline = false;
         for (;;) {
             if (i >= limit) {
@@ -145,8 +184,9 @@ final class RecordReader implements Closeable {
             if (b == d) {
                 addField(fields++, fieldStart, i - start, false);
                 fieldStart = i - start + 1;
-            } else if (b < 0) {
-                high = true;
+            } else if (b <= 0) {
+                high |= b < 0;
+                nul |= b == 0;
             }
             i++;
         }
@@ -160,9 +200,11 @@ final class RecordReader implements Closeable {
             return false;
         }
         addField(fields++, fieldStart, end, false);
-        finishRecord(start, end, fields, high, null);
+        finishRecord(start, end, fields, high, nul ? NUL_BYTE : null);
         return true;
     }
+
+    private static final String NUL_BYTE = "NUL byte in the row (a binary or UTF-16 file?)";
 
     @SuppressWarnings("fallthrough") // FIELD_START hands a non-quote byte on to UNQUOTED
     private boolean scanQuoted() throws IOException {
@@ -190,8 +232,11 @@ final class RecordReader implements Closeable {
                 continue;
             }
             byte b = buf[i];
-            if (b < 0) {
-                high = true;
+            if (b <= 0) {
+                high |= b < 0;
+                if (b == 0 && trouble == null) {
+                    trouble = NUL_BYTE;
+                }
             }
             int rel = i - start;
             switch (state) {

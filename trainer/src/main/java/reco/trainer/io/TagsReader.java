@@ -82,8 +82,8 @@ public final class TagsReader {
             if (problem == null && reader.fieldCount() != width) {
                 problem = "expected " + width + " fields, got " + reader.fieldCount();
             }
-            if (problem == null && reader.isEmpty(columns.item())) {
-                problem = "empty item id";
+            if (problem == null) {
+                problem = ReaderSupport.idProblem(reader, columns.item(), "item id");
             }
             if (problem == null && reader.isEmpty(columns.tag())) {
                 problem = "empty tag";

@@ -73,8 +73,8 @@ public final class Trainer {
         log.printf("data: %,d users, %,d items, %,d interactions (%,d distinct pairs, %,d positives, %,d model inputs)%n",
                 data.users, data.items, in.size(), data.pairs, data.positiveCount(), data.input.nnz());
         if (data.positiveCount() == 0) {
-            throw new IllegalArgumentException("no positive interactions: every weight is below --min-weight "
-                    + settings.minWeight());
+            throw new reco.trainer.data.DataException("no positive interactions: every weight is 0 or less, or below "
+                    + "--min-weight " + settings.minWeight() + "; nothing to train on");
         }
 
         PopularityModel popularity = timer.timeUnchecked("popularity",

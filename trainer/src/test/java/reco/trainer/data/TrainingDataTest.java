@@ -87,4 +87,47 @@ class TrainingDataTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> TrainingData.build(
                 sample(), 4f, TrainingData.Duplicates.LATEST, TrainingData.Strength.LINEAR, 0f, 0f));
     }
+
+    @Test
+    void weightsOfZeroOrLessAreSeenButNeverPositiveWhateverTheStrength() {
+        for (TrainingData.Strength strength : TrainingData.Strength.values()) {
+            Interactions in = new Interactions();
+            in.add("u", "disliked", -3f, 10);
+            in.add("u", "skipped", 0f, 20);
+            in.add("u", "liked", 2f, 30);
+            TrainingData d = TrainingData.build(in, Float.NEGATIVE_INFINITY, TrainingData.Duplicates.LATEST, strength,
+                    1f, 1f);
+            assertEquals(1, d.positiveCount(), strength.name());
+            assertEquals(1, d.input.nnz(), strength + ": no weak evidence from a dislike either");
+            assertEquals(3, d.historyItems.length, strength + ": all three stay seen (never recommended back)");
+            assertEquals(0f, d.historyStrengths[0], strength.name());
+            assertEquals(0f, d.historyStrengths[1], strength.name());
+            assertEquals(0, d.positivesPerItem[0]);
+            org.junit.jupiter.api.Assertions.assertTrue(d.historyStrengths[2] > 0, strength.name());
+        }
+        org.junit.jupiter.api.Assertions.assertFalse(TrainingData.isPositive(-1f, Float.NEGATIVE_INFINITY));
+        org.junit.jupiter.api.Assertions.assertFalse(TrainingData.isPositive(0f, -5f));
+        org.junit.jupiter.api.Assertions.assertTrue(TrainingData.isPositive(4f, 4f));
+    }
+
+    @Test
+    void summedWeightsThatOverflowAreADataError() {
+        Interactions in = new Interactions();
+        in.add("u", "x", 3e38f, 1);
+        in.add("u", "x", 3e38f, 2);
+        in.add("v", "x", 3e38f, 3); // one row of 3e38 alone is a finite weight: fine
+        DataException e = org.junit.jupiter.api.Assertions.assertThrows(DataException.class, () -> TrainingData.build(
+                in, Float.NEGATIVE_INFINITY, TrainingData.Duplicates.SUM, TrainingData.Strength.LINEAR));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("user 'u'") && e.getMessage().contains("item 'x'")
+                && e.getMessage().contains("--duplicates sum"), e.getMessage());
+        TrainingData max = TrainingData.build(in, Float.NEGATIVE_INFINITY, TrainingData.Duplicates.MAX, TrainingData.Strength.LINEAR);
+        assertEquals(2, max.positiveCount());
+        // a negative row can bring a sum back below zero: then it is seen only
+        Interactions mixed = new Interactions();
+        mixed.add("u", "x", 2f, 1);
+        mixed.add("u", "x", -5f, 2);
+        mixed.add("u", "y", 1f, 3);
+        assertEquals(1, TrainingData.build(mixed, Float.NEGATIVE_INFINITY, TrainingData.Duplicates.SUM,
+                TrainingData.Strength.BINARY).positiveCount());
+    }
 }

@@ -62,7 +62,7 @@ public final class TimeOfDayTrainer {
         long binned = 0;
         for (int r = 0; r < in.size(); r++) {
             long ts = in.timestamp(r);
-            if (ts == 0 || in.weight(r) < minWeight) {
+            if (ts == 0 || !reco.trainer.data.TrainingData.isPositive(in.weight(r), minWeight)) {
                 continue;
             }
             int item = in.item(r);

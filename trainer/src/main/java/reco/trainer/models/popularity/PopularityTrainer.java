@@ -5,12 +5,12 @@ import reco.trainer.data.Interactions;
 
 /**
  * Fits a {@link PopularityModel} from interactions. Only "positive" rows count: either flagged by
- * the caller or with {@code weight >= minWeight} (e.g. ratings of 4 and more).
+ * the caller or with a weight above 0 that reaches {@code minWeight} (e.g. ratings of 4 and more).
  */
 public final class PopularityTrainer {
     private PopularityTrainer() {}
 
-    /** Positives are the rows with {@code weight >= minWeight}; pass 0 (or less) to count every row. */
+    /** Positives are the rows {@link reco.trainer.data.TrainingData#isPositive} accepts; pass 0 (or less) for every row weighted above 0. */
     public static PopularityModel train(Interactions data, float minWeight, PopularityParams params) {
         Objects.requireNonNull(data, "data");
         if (Float.isNaN(minWeight)) {
@@ -18,7 +18,7 @@ public final class PopularityTrainer {
         }
         boolean[] positive = new boolean[data.size()];
         for (int r = 0; r < positive.length; r++) {
-            positive[r] = data.weight(r) >= minWeight;
+            positive[r] = reco.trainer.data.TrainingData.isPositive(data.weight(r), minWeight);
         }
         return train(data, positive, params);
     }
