@@ -61,6 +61,10 @@ class LoadTestCommandTest {
 
     private Outcome runWithJson(Path json, String... args) {
         List<String> all = new ArrayList<>(List.of("--target", server.target(), "--json", json.toString()));
+        if (!List.of(args).contains("--timeout")) {
+            // the default 1 s deadline is for real servers; a test box under load can stall a call that long
+            all.addAll(List.of("--timeout", "30s"));
+        }
         all.addAll(List.of(args));
         Outcome o = run(all.toArray(String[]::new));
         assertEquals(0, o.exitCode(), () -> "exit code; stderr:\n" + o.err() + "\nstdout:\n" + o.out());
