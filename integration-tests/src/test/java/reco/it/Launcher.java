@@ -55,6 +55,17 @@ public final class Launcher {
         return new Launcher(repo, Map.of(), List.of());
     }
 
+    /**
+     * The launcher of an unpacked distribution archive: {@code HOME_DIR/bin/reco}, run from
+     * {@code HOME_DIR} (the archive's {@code lib/} layout, no source tree).
+     */
+    public static Launcher ofInstallation(Path home) {
+        if (!Files.isExecutable(home.resolve("bin/reco"))) {
+            throw new IllegalStateException("no executable bin/reco under " + home);
+        }
+        return new Launcher(home.toAbsolutePath().normalize(), Map.of(), List.of());
+    }
+
     /** The same launcher with extra environment variables (e.g. HOME). */
     public Launcher withEnvironment(Map<String, String> environment) {
         Map<String, String> merged = new java.util.HashMap<>(extraEnvironment);
