@@ -85,26 +85,35 @@ public final class DemoCommand implements Callable<Integer> {
         String user = data.interactions().users.id(0);
         // --port 0: the server picks a free port and prints it in its listening line, after these lines
         String addr = port == 0 ? "localhost:PORT" : "localhost:" + port;
+        DemoHints hints = new DemoHints(recoHome(), Path.of("").toAbsolutePath(), Path.of(System.getProperty("java.home")),
+                out, addr, item, title, user);
         PrintStream o = System.out;
         o.println();
         o.printf("reco demo: generation %s (%,d items, %,d users, default model %s) published in %s%n",
                 result.generationId(), result.counts().items(), result.counts().users(), result.defaultModel(),
                 out.toAbsolutePath());
-        o.printf("Starting the server on %s. Try, from another terminal:%n",
-                port == 0 ? "a free port (PORT below: see the \"listening on\" line)" : addr);
-        o.printf("  grpcurl -plaintext -d '{\"item_id\":\"%s\",\"k\":5}' %s reco.v1.Recommender/SimilarItems   # %s%n",
-                item, addr, title == null ? "" : title);
-        o.printf("  grpcurl -plaintext -d '{\"user_id\":\"%s\",\"k\":5}' %s reco.v1.Recommender/RecommendForUser%n", user, addr);
-        o.printf("  grpcurl -plaintext -d '{\"user_id\":\"someone-new\",\"k\":5}' %s reco.v1.Recommender/RecommendForUser%n", addr);
-        o.printf("  java -jar client-examples/java/target/reco-client-example.jar %s %s %s%n", addr, item, user);
-        o.printf("  client-examples/run-all.sh %s      # Python, Node.js, Go and Java examples%n", addr);
-        o.printf("  bin/reco inspect %s --item %s%n", out, item);
-        o.println("Stop the server with Ctrl-C.");
+        if (noServe) {
+            o.printf("Serve it with:%n  %s%nthen try, from another terminal:%n", hints.serveCommand());
+        } else {
+            o.printf("Starting the server on %s. Try, from another terminal:%n",
+                    port == 0 ? "a free port (PORT below: see the \"listening on\" line)" : addr);
+        }
+        hints.hints().forEach(hint -> o.println(hint.line()));
+        o.println("The gRPC API, with grpcurl examples, is described in README.md (\"gRPC API\").");
+        if (!noServe) {
+            o.println("Stop the server with Ctrl-C.");
+        }
         o.flush();
         if (noServe) {
             return ExitCodes.OK;
         }
         return Reco.commandLine().execute("serve", "--model", out.toString(), "--port", Integer.toString(port));
+    }
+
+    /** Where bin/reco lives: the launcher says so in RECO_HOME; without it (a bare java -jar), the working directory. */
+    private static Path recoHome() {
+        String home = System.getenv("RECO_HOME");
+        return home == null || home.isBlank() ? Path.of("").toAbsolutePath() : Path.of(home);
     }
 
     private static int mostInteracted(Dataset data) {

@@ -32,8 +32,8 @@ class DemoIT {
             assertTrue(Files.isRegularFile(modelDir.resolve("CURRENT")), "the demo publishes into --model-dir");
             String printed = demo.stdout();
             assertTrue(printed.contains("reco demo: generation " + demo.initialGenerationId()), demo::describe);
-            assertTrue(printed.contains("localhost:PORT reco.v1.Recommender/SimilarItems"), demo::describe);
-            assertTrue(printed.contains("client-examples/run-all.sh"), demo::describe);
+            assertTrue(printed.contains("client-examples/run-all.sh localhost:PORT"), demo::describe);
+            assertTrue(printed.contains("reco-client-example.jar localhost:PORT"), demo::describe);
             assertTrue(demo.initialItemCount() > 1000, demo::describe);
 
             RecommenderGrpc.RecommenderBlockingStub stub = RecommenderGrpc.newBlockingStub(demo.channel())
@@ -50,6 +50,10 @@ class DemoIT {
             RecommendResponse unknown = stub.recommendForUser(RecommendForUserRequest.newBuilder().setUserId("nobody").setK(5).build());
             assertTrue(unknown.getFallback(), unknown::toString);
             assertEquals(demo.initialGenerationId(), unknown.getGenerationId());
+
+            // every command the demo printed works as printed, from where the demo ran
+            PrintedHints.assertEveryCommandWorks(printed, Launcher.ofRepository().repository(), "localhost:PORT",
+                    "localhost:" + demo.port(), java.util.Map.of("JAVA_HOME", System.getProperty("java.home")));
         }
     }
 }
