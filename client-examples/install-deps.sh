@@ -14,8 +14,9 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 debian_packages=(
-  # Python example
+  # Python example (pip, setuptools and wheel install the reco-client package offline)
   python3 python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc
+  python3-pip python3-setuptools python3-wheel
   # numpy for the cross-checks of the evaluation against the reference split.py and metrics.py
   python3-numpy
   # Go example

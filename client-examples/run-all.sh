@@ -146,7 +146,22 @@ run_python() {
     3) skip python "$(tail -n 1 "$log_dir/python-build.log")"; return ;;
     *) fail python "stub generation failed; log $log_dir/python-build.log"; return ;;
   esac
-  run_example python "$python" "$here/python/reco_client_example.py" "$address"
+  # The example runs on the reco-client package as pip installs it (into a scratch directory, offline,
+  # with the system's grpcio and protobuf), not on the sources beside it.
+  local site="$log_dir/python-site"
+  rm -rf "$site"
+  if ! "$python" -m pip --version >/dev/null 2>&1; then
+    skip python "$python has no pip (apt-get install python3-pip python3-setuptools python3-wheel)"
+    return
+  fi
+  if ! "$python" -m pip install --quiet --no-build-isolation --no-deps --no-index --target "$site" "$here/python" \
+        >>"$log_dir/python-build.log" 2>&1; then
+    fail python "pip install of client-examples/python failed; log $log_dir/python-build.log"
+    tail -n 30 "$log_dir/python-build.log" >&2
+    return
+  fi
+  cp "$here/python/reco_client_example.py" "$site/"
+  run_example python "$python" "$site/reco_client_example.py" "$address"
 }
 
 run_node() {

@@ -3,7 +3,8 @@
 
 Usage: reco_client_example.py [address [item-id [user-id]]]   (defaults: localhost:50051 1 1)
 
-Run ./generate.sh first. Every step prints one greppable line (e.g. ``similar: item=1 k=5 got=5``),
+The stubs come from the reco-client package in src/ (installed with `pip install .`, or found beside
+this file in a checkout). Every step prints one greppable line (e.g. ``similar: item=1 k=5 got=5``),
 the same lines as the Java, Node.js and Go examples. Exit codes: 0 every step behaved as documented,
 1 an unexpected status or answer, 2 bad command line.
 """
@@ -11,14 +12,15 @@ the same lines as the Java, Node.js and Go examples. Exit codes: 0 every step be
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "generated"))
+# In a checkout, the package sources beside this file (an installed reco-client works the same).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "src"))
 
 try:
     import grpc
-    from grpc_health.v1 import health_pb2, health_pb2_grpc
+    from reco.health.v1 import health_pb2, health_pb2_grpc
     from reco.v1 import recommender_pb2 as reco, recommender_pb2_grpc as reco_grpc
-except ImportError as e:  # the stubs are generated, not committed
-    sys.exit(f"cannot import the gRPC stubs ({e}); run ./generate.sh first")
+except ImportError as e:
+    sys.exit(f"cannot import grpc or the reco stubs ({e}); pip install client-examples/python, or install grpcio and protobuf")
 
 DEFAULT_ADDRESS = "localhost:50051"
 DEFAULT_ITEM_ID = "1"
