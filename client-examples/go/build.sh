@@ -7,13 +7,13 @@
 # (not golang-goprotobuf-dev: it brings github.com/golang/protobuf 1.3 and the client then crashes).
 #
 # The build runs in GOPATH mode over /usr/share/gocode, where Debian installs Go library sources; with
-# network access the ordinary `go mod tidy && go build` (see go.mod) works as well.
+# network access the ordinary module build (`go mod tidy && go build`, see go.mod) works as well.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 proto_root="$here/../../proto/src/main/proto"
 debian_gocode=/usr/share/gocode
-module=reco.example/client
+module=github.com/reco-engine/reco/client-examples/go
 binary="$here/bin/reco-client-example"
 
 if ! command -v go >/dev/null; then
@@ -29,7 +29,7 @@ fi
 # installed, regenerate into a scratch directory and update recov1/ only if the output differs, so that
 # a changed API never builds against stale stubs. (Compared by content, not mtime: a fresh clone gives
 # the .proto and recov1/ arbitrary relative mtimes.)
-generated_files=(recommender.pb.go recommender_grpc.pb.go)
+generated_files=(recommender.pb.go recommender_grpc.pb.go admin.pb.go admin_grpc.pb.go)
 if command -v protoc >/dev/null && command -v protoc-gen-go >/dev/null && command -v protoc-gen-go-grpc >/dev/null; then
   regenerated="$(mktemp -d)"
   include_args=(-I "$proto_root")
@@ -37,7 +37,7 @@ if command -v protoc >/dev/null && command -v protoc-gen-go >/dev/null && comman
   protoc "${include_args[@]}" \
     --go_out="$regenerated" --go_opt=module="$module" \
     --go-grpc_out="$regenerated" --go-grpc_opt=module="$module" \
-    reco/v1/recommender.proto
+    reco/v1/recommender.proto reco/v1/admin.proto
   mkdir -p "$here/recov1"
   for file in "${generated_files[@]}"; do
     if ! cmp -s "$regenerated/recov1/$file" "$here/recov1/$file"; then

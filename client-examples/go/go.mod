@@ -1,13 +1,12 @@
-module reco.example/client
+module github.com/reco-engine/reco/client-examples/go
 
-// Versions match Debian 12's packages (golang-google-grpc-dev 1.33.3, golang-google-protobuf-dev 1.28.1,
-// golang-github-golang-protobuf-1-5-dev 1.5.2), the set build.sh builds offline. With the module proxy,
-// run `go mod tidy` once to fetch them and write go.sum, then `go build`.
-go 1.19
+// The stubs in recov1/ (package recov1: Recommender and Admin) are generated with the grpc-go
+// SupportPackageIsVersion7 API, which every grpc-go from 1.33 to the current release compiles. The
+// health client comes from grpc-go itself (google.golang.org/grpc/health/grpc_health_v1).
+// With the module proxy: `go mod tidy` once (writes go.sum), then `go build ./...`.
+go 1.24
 
 require (
-	google.golang.org/grpc v1.33.3
-	google.golang.org/protobuf v1.28.1
+	google.golang.org/grpc v1.85.0
+	google.golang.org/protobuf v1.36.12
 )
-
-require github.com/golang/protobuf v1.5.2 // indirect

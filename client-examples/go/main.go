@@ -21,7 +21,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/status"
 
-	recov1 "reco.example/client/recov1"
+	recov1 "github.com/reco-engine/reco/client-examples/go/recov1"
 )
 
 const (
