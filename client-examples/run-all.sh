@@ -170,13 +170,20 @@ run_node() {
     skip node "node not found"
     return
   fi
-  if [[ ! -d "$node_dir/node_modules/@grpc/grpc-js" || ! -d "$node_dir/node_modules/@grpc/proto-loader" ]]; then
+  if [[ ! -d "$node_dir/node_modules/@grpc/grpc-js" || ! -d "$node_dir/node_modules/@grpc/proto-loader" \
+        || ! -d "$node_dir/node_modules/@bufbuild/buf" ]]; then
     # Installs from the npm cache only; with network, install-deps.sh runs a plain `npm ci`.
     if ! command -v npm >/dev/null || ! (cd "$node_dir" && npm ci --offline --ignore-scripts --no-audit --no-fund \
           >"$log_dir/node-build.log" 2>&1); then
       skip node "node_modules missing: run client-examples/install-deps.sh (npm ci in client-examples/node)"
       return
     fi
+  fi
+  # The package's stubs, generated from the current .proto files (npm run build: buf and proto-loader).
+  if ! (cd "$node_dir" && npm run --silent build >"$log_dir/node-build.log" 2>&1); then
+    fail node "npm run build failed; log $log_dir/node-build.log"
+    tail -n 30 "$log_dir/node-build.log" >&2
+    return
   fi
   run_example node node "$node_dir/reco-client-example.js" "$address"
 }
