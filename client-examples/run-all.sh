@@ -7,7 +7,7 @@
 # Environment:
 #   CLIENTS="java python node go"  which examples to run (a subset, any order)
 #   REQUIRE_ALL_CLIENTS=1          a missing toolchain is a FAIL instead of a SKIP
-#   JAVA_HOME                      a JDK 25+ (else /usr/lib/jvm/temurin-25-jdk-amd64 is tried)
+#   JAVA_HOME                      a JDK 25+ (else the usual install locations are searched)
 #   RUN_ALL_LOG_DIR                where per-language logs go (default: a fresh temp directory)
 #
 # Prints one "<language>: PASS|FAIL|SKIP (...)" line per example. Exit codes: 0 no FAIL, 1 at least one
@@ -101,7 +101,8 @@ run_example() {
 # A JDK whose major version is at least 25, or nothing.
 find_java25() {
   local candidate version
-  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64; do
+  for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/*25* /usr/lib/jvm/* /opt/java/* /opt/jdk* \
+                   "${HOME:-/nonexistent}"/.sdkman/candidates/java/* /Library/Java/JavaVirtualMachines/*/Contents/Home; do
     [[ -n "$candidate" && -x "$candidate/bin/java" ]] || continue
     version="$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
     if [[ "${version%%.*}" =~ ^[0-9]+$ && "${version%%.*}" -ge 25 ]]; then
