@@ -53,11 +53,33 @@
     }
   }
 
+  // The server's HTTP listener runs a few requests at once and answers the rest 503 + Retry-After:
+  // the page keeps at most MAX_PARALLEL requests in flight and retries such a 503 after a pause.
+  const MAX_PARALLEL = 3;
+  let inFlight = 0;
+  const waiting = [];
+
+  async function send(url, options) {
+    while (inFlight >= MAX_PARALLEL) await new Promise(resolve => waiting.push(resolve));
+    inFlight++;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const response = await fetch(url, options);
+        if (response.status !== 503 || !response.headers.get('retry-after') || attempt >= 4) return response;
+        await new Promise(resolve => setTimeout(resolve, 200 * (attempt + 1)));
+      }
+    } finally {
+      inFlight--;
+      const next = waiting.shift();
+      if (next) next();
+    }
+  }
+
   /** One unary call through the JSON gateway. */
   async function rpc(service, method, request) {
     const headers = { 'content-type': 'application/json', 'connect-protocol-version': '1' };
     if (service === 'Admin' && adminToken()) headers.authorization = 'Bearer ' + adminToken();
-    const response = await fetch('/reco.v1.' + service + '/' + method,
+    const response = await send('/reco.v1.' + service + '/' + method,
       { method: 'POST', headers, body: JSON.stringify(request || {}) });
     const body = await readJson(response);
     if (!response.ok) throw new CallError(body.code || 'unknown', body.message || response.statusText, response.status);
@@ -69,7 +91,7 @@
   async function api(path) {
     const headers = {};
     if (adminToken()) headers.authorization = 'Bearer ' + adminToken();
-    const response = await fetch('/console/api/' + path, { headers });
+    const response = await send('/console/api/' + path, { headers });
     const body = await readJson(response);
     if (!response.ok) throw new CallError(body.code || 'unknown', body.message || response.statusText, response.status);
     return body;
@@ -195,20 +217,22 @@
   async function itemPage(id, params) {
     if (!id) return askFor('item');
     const k = clampK(params.get('k'), 10);
-    let item;
+    const info = await modelInfo();
+    let item, first;
     try {
+      // the default model's neighbours first: an unknown id fails here with the gateway's error
+      first = await recommender('SimilarItems', { itemId: id, k });
       item = await api('item?id=' + encodeURIComponent(id));
     } catch (e) {
       return show(h('h1', {}, 'Item ', id), errorBox(e));
     }
-    const info = await modelInfo();
     const models = (info.models || []).map(m => m.model).filter(m => m !== 'MODEL_POPULARITY');
     const columns = await Promise.all(models.map(async model => {
       try {
-        const r = await recommender('SimilarItems', { itemId: id, k, model });
+        const r = model === first.servedBy ? first : await recommender('SimilarItems', { itemId: id, k, model });
         return similarColumn(model, r);
       } catch (e) {
-        return h('div', { class: 'card' }, h('h2', {}, modelName(model)), errorBox(e));
+        return h('div', { class: 'card', 'data-model': modelName(model) }, h('h2', {}, modelName(model)), errorBox(e));
       }
     }));
     show(h('h1', {}, item.title || id),
@@ -328,12 +352,13 @@
       (response.items || []).map((it, i) => {
         const ex = explained[i];
         const contributions = ex && ex.contributions ? ex.contributions.map(c =>
-          h('div', { class: 'contrib' }, (c.title || c.itemId) + ' ' + (c.contribution >= 0 ? '+' : '') + c.contribution.toFixed(4))) : [];
+          h('div', { class: 'contrib' }, (c.title || c.itemId) + ' ' + (c.contribution >= 0 ? '+' : '') + c.contribution.toFixed(4)))
+          : ex && ex.error ? [h('div', { class: 'contrib error' }, 'Explain: ' + ex.error)] : [];
         return h('tr', { class: 'rec' + (plainIds && !plainIds.has(it.itemId) ? ' new' : ''), 'data-item-id': it.itemId },
           h('td', { class: 'num' }, i + 1),
           h('td', {}, itemLink(it.itemId, it.title || it.itemId), h('br'), tags(it.categories)),
           h('td', { class: 'num' }, fmtScore(it.score)),
-          h('td', {}, h('div', { class: 'reason' }, (ex && ex.reason) || it.reason || (ex && ex.error) || ''), contributions));
+          h('td', {}, h('div', { class: 'reason' }, (ex && ex.reason) || it.reason || ''), contributions));
       }));
     const parts = [title, knobForm(kind, id, state, info), h('div', { class: 'card' }, summary), table];
     if (plain) {
