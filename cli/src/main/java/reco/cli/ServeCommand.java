@@ -22,6 +22,9 @@ import reco.server.RecoServer;
 import reco.server.ServedGeneration;
 import reco.server.TransportSettings;
 import reco.server.admin.AdminAuthorization;
+import reco.server.console.ConsoleRoutes;
+import reco.server.console.LiveMeters;
+import reco.server.gateway.JsonGateway;
 import reco.server.http.HttpEndpoint;
 import reco.server.http.HttpRoutes;
 import reco.server.http.HttpSettings;
@@ -254,6 +257,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().meterFilter(LiveMeters.callLatencyHistograms());
         LOG.info("vector kernels: " + VectorUtil.implementationName() + " (" + VectorUtil.selectionReason() + ")");
         Gauge.builder("reco.vector.implementation", () -> 1)
                 .description("1, tagged with the scoring kernels in use (panama = jdk.incubator.vector, scalar)")
@@ -406,7 +410,11 @@ public final class ServeCommand implements Callable<Integer> {
         if (metrics) {
             bindJvmMetrics(registry);
         }
-        return ProbeRoutes.register(new HttpRoutes(), server::isServing, metrics ? registry : null);
+        HttpRoutes routes = ProbeRoutes.register(new HttpRoutes(), server::isServing, metrics ? registry : null);
+        // closed with the server: the in-process transport it talks to stops in RecoServer.shutdown
+        new JsonGateway(server.inProcessChannel(), server.adminAuthorization(), registry, JsonGateway.DEFAULT_MAX_TIMEOUT)
+                .register(routes);
+        return new ConsoleRoutes(server.models(), registry, server.adminAuthorization()).register(routes);
     }
 
     /** Starts the HTTP listener on its own thread (class loading and binding overlap the gRPC side's). */

@@ -1,10 +1,13 @@
 package reco.server;
 
+import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,6 +41,13 @@ public final class RecoServer {
     public static final String SERVICE_NAME = RecommenderGrpc.SERVICE_NAME;
 
     private final Server server;
+    /**
+     * The same service objects and interceptors (limits, Admin authorization, metrics) on an in-process
+     * transport: what bridges from other protocols (the HTTP/JSON gateway) call, so that they share every
+     * check and meter of the gRPC port and never score through a second code path.
+     */
+    private final Server inProcess;
+    private final String inProcessName = "reco-server-" + java.util.UUID.randomUUID();
     private final ModelHolder models;
     private final ModelControl control;
     private final AdminAuthorization adminAuthorization;
@@ -81,11 +91,18 @@ public final class RecoServer {
         metrics.preregisterService(service);
         ServerServiceDefinition recommender = maxConcurrentCalls == 0 ? service.bindService()
                 : ServerInterceptors.intercept(service, new ConcurrencyLimitInterceptor(maxConcurrentCalls, registry));
+        // never limited: an operator must get through under overload
+        ServerServiceDefinition admin = ServerInterceptors.intercept(new AdminService(control),
+                new AdminAuthorizationInterceptor(adminAuthorization, registry));
+        this.inProcess = InProcessServerBuilder.forName(inProcessName)
+                .directExecutor() // the bridging thread runs the call, as a direct-executor gRPC port does
+                .addService(recommender)
+                .addService(admin)
+                .intercept(metrics)
+                .build();
         this.server = builder
                 .addService(recommender)
-                // never limited: an operator must get through under overload
-                .addService(ServerInterceptors.intercept(new AdminService(control),
-                        new AdminAuthorizationInterceptor(adminAuthorization, registry)))
+                .addService(admin)
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .intercept(metrics)
@@ -110,8 +127,18 @@ public final class RecoServer {
 
     /** Binds and starts serving (health stays NOT_SERVING until a generation is loaded). */
     public RecoServer start() throws IOException {
+        inProcess.start();
         server.start();
         return this;
+    }
+
+    /**
+     * A new channel to this server's reco.v1 services in this JVM, with the gRPC port's limits, Admin
+     * authorization (an in-process caller counts as local: a bridge checks its own callers first) and
+     * metrics. The caller shuts it down.
+     */
+    public ManagedChannel inProcessChannel() {
+        return InProcessChannelBuilder.forName(inProcessName).directExecutor().build();
     }
 
     /** The bound port (the ephemeral one when started on port 0); -1 for transports without ports. */
@@ -157,12 +184,14 @@ public final class RecoServer {
             }
         }
         server.shutdown();
+        inProcess.shutdown();
         try {
             if (!server.awaitTermination(Math.max(0, grace.toMillis()), TimeUnit.MILLISECONDS)) {
                 LOG.warning("calls still running after the " + grace.toMillis() + " ms grace period: cancelling them");
                 server.shutdownNow();
                 server.awaitTermination(5, TimeUnit.SECONDS);
             }
+            inProcess.shutdownNow();
         } finally {
             control.close();
             models.close();
