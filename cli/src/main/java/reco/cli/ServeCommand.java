@@ -60,12 +60,23 @@ import java.util.logging.Logger;
  */
 @Command(name = "serve",
         header = "Serve the generation a model directory's CURRENT names, over gRPC.", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        defaultValueProvider = ConfigDefaults.class,
         description = "Serve the model generation ROOT/CURRENT names over gRPC (reco.v1.Recommender, "
-                + "grpc.health.v1, server reflection) and swap in new generations as they are published.")
+                + "grpc.health.v1, server reflection) and swap in new generations as they are published.",
+        footer = {"",
+                "Every option can also come from the environment or a config file. Precedence: the command line, then "
+                        + "RECO_* environment variables (RECO_HTTP_PORT for --http-port, RECO_MODEL for --model, "
+                        + "RECO_CONFIG for --config), then the --config file, then the defaults above."})
 public final class ServeCommand implements Callable<Integer> {
     public static final int DEFAULT_PORT = 50051;
 
     private static final Logger LOG = Logger.getLogger(ServeCommand.class.getName());
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Read option values from this file (Java properties): one 'name = value' per line, names as the "
+                    + "long options without '--' (e.g. 'model = /var/lib/reco/models', 'http-port = 8081'); '#' starts a "
+                    + "comment; relative paths are relative to the file's directory. Default: none.")
+    Path config;
 
     @Option(names = "--model", required = true, paramLabel = "DIR",
             description = "Model root: the directory holding CURRENT and the generation directories.")
