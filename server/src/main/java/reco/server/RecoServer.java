@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The reco gRPC server's lifecycle: reco.v1.Recommender, reco.v1.Admin, grpc.health.v1 and server reflection v1 on
+ * The reco gRPC server's lifecycle: reco.v1.Recommender, reco.v1.Admin, grpc.health.v1 and server reflection (v1 and v1alpha) on
  * the given {@link ServerBuilder} (Netty in production, in-process in tests), with Micrometer's
  * {@code grpc.server.*} metrics on every call.
  *
@@ -88,6 +88,8 @@ public final class RecoServer {
                         new AdminAuthorizationInterceptor(adminAuthorization, registry)))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
+                // v1alpha too: grpcurl up to 1.8.7 and ghz up to 0.116 ask only for it
+                .addService(v1alphaReflection())
                 .intercept(metrics)
                 .build();
         models.onPublish(served -> {
@@ -106,6 +108,11 @@ public final class RecoServer {
                 }
             }
         });
+    }
+
+    @SuppressWarnings("deprecation") // deprecated in favour of v1, which is registered as well
+    private static io.grpc.BindableService v1alphaReflection() {
+        return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
     }
 
     /** Binds and starts serving (health stays NOT_SERVING until a generation is loaded). */
