@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,6 +25,7 @@ import reco.server.http.HttpEndpoint;
 import reco.server.http.HttpRoutes;
 import reco.server.http.HttpSettings;
 import reco.server.http.ProbeRoutes;
+import reco.server.metrics.ServerMetrics;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -264,9 +264,13 @@ public final class ServeCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
 
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PrometheusMeterRegistry registry = ServerMetrics.prometheusRegistry();
         LOG.info("vector kernels: " + VectorUtil.implementationName() + " (" + VectorUtil.selectionReason() + ")");
-        Gauge.builder("reco.vector.implementation", () -> 1)
+        Gauge.builder("reco.build.info", () -> 1)
+                .description("1, tagged with the version of reco serving")
+                .tag("version", VersionCommand.version())
+                .register(registry);
+        Gauge.builder("reco.vector.implementation.info", () -> 1)
                 .description("1, tagged with the scoring kernels in use (panama = jdk.incubator.vector, scalar)")
                 .tag("implementation", VectorUtil.implementationName())
                 .register(registry);
