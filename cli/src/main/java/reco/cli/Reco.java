@@ -25,6 +25,8 @@ import java.util.Arrays;
                 TrainCommand.class,
                 ServeCommand.class,
                 InspectCommand.class,
+                GenerationsCommand.class,
+                PullCommand.class,
                 EvalCommand.class,
                 EvalDiversityCommand.class,
                 TuneCommand.class,

@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,12 +22,12 @@ import reco.server.ServedGeneration;
 import reco.server.TransportSettings;
 import reco.server.admin.AdminAuthorization;
 import reco.server.console.ConsoleRoutes;
-import reco.server.console.LiveMeters;
 import reco.server.gateway.JsonGateway;
 import reco.server.http.HttpEndpoint;
 import reco.server.http.HttpRoutes;
 import reco.server.http.HttpSettings;
 import reco.server.http.ProbeRoutes;
+import reco.server.metrics.ServerMetrics;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -63,12 +62,23 @@ import java.util.logging.Logger;
  */
 @Command(name = "serve",
         header = "Serve the generation a model directory's CURRENT names, over gRPC.", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        defaultValueProvider = ConfigDefaults.class,
         description = "Serve the model generation ROOT/CURRENT names over gRPC (reco.v1.Recommender, "
-                + "grpc.health.v1, server reflection) and swap in new generations as they are published.")
+                + "grpc.health.v1, server reflection) and swap in new generations as they are published.",
+        footer = {"",
+                "Every option can also come from the environment or a config file. Precedence: the command line, then "
+                        + "RECO_* environment variables (RECO_HTTP_PORT for --http-port, RECO_MODEL for --model, "
+                        + "RECO_CONFIG for --config), then the --config file, then the defaults above."})
 public final class ServeCommand implements Callable<Integer> {
     public static final int DEFAULT_PORT = 50051;
 
     private static final Logger LOG = Logger.getLogger(ServeCommand.class.getName());
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Read option values from this file (Java properties): one 'name = value' per line, names as the "
+                    + "long options without '--' (e.g. 'model = /var/lib/reco/models', 'http-port = 8081'); '#' starts a "
+                    + "comment; relative paths are relative to the file's directory. Default: none.")
+    Path config;
 
     @Option(names = "--model", required = true, paramLabel = "DIR",
             description = "Model root: the directory holding CURRENT and the generation directories.")
@@ -256,10 +266,13 @@ public final class ServeCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         }
 
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.config().meterFilter(LiveMeters.callLatencyHistograms());
+        PrometheusMeterRegistry registry = ServerMetrics.prometheusRegistry();
         LOG.info("vector kernels: " + VectorUtil.implementationName() + " (" + VectorUtil.selectionReason() + ")");
-        Gauge.builder("reco.vector.implementation", () -> 1)
+        Gauge.builder("reco.build.info", () -> 1)
+                .description("1, tagged with the version of reco serving")
+                .tag("version", VersionCommand.version())
+                .register(registry);
+        Gauge.builder("reco.vector.implementation.info", () -> 1)
                 .description("1, tagged with the scoring kernels in use (panama = jdk.incubator.vector, scalar)")
                 .tag("implementation", VectorUtil.implementationName())
                 .register(registry);

@@ -178,9 +178,15 @@ class ServeCommandTest {
         assertTrue(metrics.contains("reco_model_items 12.0"), metrics);
         assertTrue(metrics.contains("grpc_server_processing_duration_seconds_count{") && metrics.contains("method=\"GetModelInfo\""),
                 metrics);
-        assertTrue(metrics.contains("reco_model_generation{generation=\"" + generation.getFileName() + "\"} 1.0"), metrics);
-        assertTrue(metrics.contains("reco_vector_implementation{implementation=\"" + VectorUtil.implementationName() + "\"} 1.0"),
+        assertTrue(metrics.contains("reco_model_generation_info{generation=\"" + generation.getFileName() + "\"} 1"), metrics);
+        assertTrue(metrics.contains("reco_vector_implementation_info{implementation=\"" + VectorUtil.implementationName() + "\"} 1"),
                 metrics);
+        // call latency as a histogram (p99 in PromQL), Prometheus label naming, build info
+        assertTrue(metrics.contains("grpc_server_processing_duration_seconds_bucket{method=\"GetModelInfo\",method_type=\"UNARY\","
+                + "service=\"reco.v1.Recommender\",status_code=\"OK\",le=\"0.005\"}"), metrics);
+        assertFalse(metrics.contains("methodType"), metrics);
+        assertTrue(metrics.contains("reco_build_info{version=\""), metrics);
+        assertTrue(metrics.contains("reco_model_age_seconds "), metrics);
         assertTrue(metrics.contains("reco_model_load_duration_seconds "), metrics);
         assertTrue(metrics.contains("reco_model_reloads_total 1.0"), metrics);
         assertTrue(metrics.contains("reco_model_poll_last_success_seconds "), metrics);

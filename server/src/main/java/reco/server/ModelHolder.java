@@ -68,7 +68,7 @@ public final class ModelHolder implements AutoCloseable {
     private final AtomicReference<ServedGeneration> current = new AtomicReference<>();
     private final List<Consumer<ServedGeneration>> publishListeners = new CopyOnWriteArrayList<>();
     private final Counter reloads;
-    /** reco.model.generation{generation=ID} = 1 for the served generation only (one row: bounded). */
+    /** reco.model.generation.info{generation=ID} = 1 for the served generation only (one row: bounded). */
     private final MultiGauge generationInfo;
     /** Wall time of the last successful load (open, validate, warm up), for the load-time gauge. */
     private volatile long lastLoadNanos = -1;
@@ -124,13 +124,27 @@ public final class ModelHolder implements AutoCloseable {
                         h -> h.lastLoadNanos < 0 ? Double.NaN : h.lastLoadNanos / 1e9)
                 .description("How long the served generation took to open, validate and warm up")
                 .baseUnit("seconds").strongReference(true).register(registry);
-        this.generationInfo = MultiGauge.builder("reco.model.generation")
+        Gauge.builder("reco.model.age", this, h -> h.servedValue(ModelHolder::ageSeconds))
+                .description("Age of the served generation: seconds since its trainer created it (NaN when none); "
+                        + "alert when retraining falls behind its schedule")
+                .baseUnit("seconds").strongReference(true).register(registry);
+        this.generationInfo = MultiGauge.builder("reco.model.generation.info")
                 .description("1 for the generation being served, tagged with its id (one series at a time)")
                 .register(registry);
         Gauge.builder("reco.model.items", this, h -> h.servedValue(s -> s.generation().itemCount()))
                 .description("Items in the served generation").baseUnit("items").strongReference(true).register(registry);
         Gauge.builder("reco.model.users", this, h -> h.servedValue(s -> s.generation().userCount()))
                 .description("Users in the served generation").baseUnit("users").strongReference(true).register(registry);
+    }
+
+    private static double ageSeconds(ServedGeneration served) {
+        String created = served.generation().manifest().createdAt();
+        try {
+            return created == null ? Double.NaN
+                    : Duration.between(Instant.parse(created), Instant.now()).toMillis() / 1000.0;
+        } catch (java.time.format.DateTimeParseException e) {
+            return Double.NaN;
+        }
     }
 
     private double servedValue(Function<ServedGeneration, Number> f) {

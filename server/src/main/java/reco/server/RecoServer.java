@@ -16,6 +16,7 @@ import reco.server.admin.AdminAuthorization;
 import reco.server.admin.AdminAuthorizationInterceptor;
 import reco.server.admin.AdminService;
 import reco.server.admin.ModelControl;
+import reco.server.metrics.ServerMetrics;
 import reco.v1.RecommenderGrpc;
 
 import java.io.IOException;
@@ -24,9 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The reco gRPC server's lifecycle: reco.v1.Recommender, reco.v1.Admin, grpc.health.v1 and server reflection v1 on
+ * The reco gRPC server's lifecycle: reco.v1.Recommender, reco.v1.Admin, grpc.health.v1 and server reflection (v1 and v1alpha) on
  * the given {@link ServerBuilder} (Netty in production, in-process in tests), with Micrometer's
- * {@code grpc.server.*} metrics on every call.
+ * {@code grpc.server.*} metrics on every call (latency with histogram buckets, {@link ServerMetrics}).
  *
  * <p>reco.v1.Admin answers only operators ({@link AdminAuthorization}: loopback peers by default, or
  * holders of the admin token) and runs their requests on one admin thread ({@link ModelControl}).
@@ -87,7 +88,8 @@ public final class RecoServer {
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
         RecommenderService service = new RecommenderService(models, registry);
-        MetricCollectingServerInterceptor metrics = new MetricCollectingServerInterceptor(registry);
+        MetricCollectingServerInterceptor metrics = new MetricCollectingServerInterceptor(registry,
+                counter -> counter, ServerMetrics::withLatencyBuckets);
         metrics.preregisterService(service);
         ServerServiceDefinition recommender = maxConcurrentCalls == 0 ? service.bindService()
                 : ServerInterceptors.intercept(service, new ConcurrencyLimitInterceptor(maxConcurrentCalls, registry));
@@ -105,6 +107,8 @@ public final class RecoServer {
                 .addService(admin)
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
+                // v1alpha too: grpcurl up to 1.8.7 and ghz up to 0.116 ask only for it
+                .addService(v1alphaReflection())
                 .intercept(metrics)
                 .build();
         models.onPublish(served -> {
@@ -123,6 +127,11 @@ public final class RecoServer {
                 }
             }
         });
+    }
+
+    @SuppressWarnings("deprecation") // deprecated in favour of v1, which is registered as well
+    private static io.grpc.BindableService v1alphaReflection() {
+        return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
     }
 
     /** Binds and starts serving (health stays NOT_SERVING until a generation is loaded). */

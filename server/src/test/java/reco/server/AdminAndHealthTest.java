@@ -112,7 +112,7 @@ class AdminAndHealthTest {
         assertEquals(20, recommender.getModelInfo(GetModelInfoRequest.getDefaultInstance()).getItemCount());
 
         String metrics = registry.scrape();
-        assertTrue(metrics.contains("reco_model_generation{generation=\"" + second.getFileName() + "\"} 1.0"), metrics);
+        assertTrue(metrics.contains("reco_model_generation_info{generation=\"" + second.getFileName() + "\"} 1"), metrics);
         assertFalse(metrics.contains("generation=\"" + first.getFileName() + "\""), "only the served generation is a series");
         assertTrue(metrics.contains("reco_model_reloads_total 2.0"), metrics);
     }

@@ -122,6 +122,41 @@ public final class GenerationWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * The model root's writer lock without a generation: for operations that change what the root
+     * holds other than by writing a generation (activating an older one, pruning, pulling one in), so
+     * they never interleave with a trainer's publication. Creates the root if needed.
+     *
+     * @throws RootLockedException when another writer still holds the root after {@code lockWait}
+     */
+    public static RootLock lockRoot(Path root, Duration lockWait) throws IOException {
+        createDirectoriesDurably(root);
+        FileChannel channel = FileChannel.open(root.resolve(GenerationFiles.LOCK),
+                StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            acquire(root, channel, lockWait);
+            describeHolder(channel);
+            return new RootLock(channel);
+        } catch (IOException | RuntimeException | Error e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** Held by {@link #lockRoot}; {@link #close} releases it. */
+    public static final class RootLock implements AutoCloseable {
+        private final FileChannel channel;
+
+        private RootLock(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close(); // releases the lock
+        }
+    }
+
     /** Another writer kept the model root locked for longer than the caller would wait. */
     public static final class RootLockedException extends IOException {
         RootLockedException(String message) {

@@ -1,10 +1,12 @@
 package reco.server.admin;
 
 import reco.model.generation.Generation;
+import reco.model.generation.Generations;
 import reco.server.ModelHolder;
 import reco.server.ServedGeneration;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -161,6 +163,41 @@ public final class ModelControl implements AutoCloseable {
             lastRefusal = new Refusal(named, e.getMessage());
             throw e;
         }
+    }
+
+    /** The generations under the served model root, newest first (read on the admin thread). */
+    public CompletableFuture<List<Generations.Info>> listGenerations() {
+        return submit(() -> Generations.list(models.root()));
+    }
+
+    /**
+     * Validates generation {@code id} of the model root, points CURRENT at it and loads it, on the admin
+     * thread: the rollback. Completes with what was served before and after, or exceptionally with the
+     * {@link IOException} that refused it (CURRENT untouched when the generation does not validate).
+     */
+    public CompletableFuture<ReloadOutcome> activate(String id) {
+        return submit(() -> {
+            ServedGeneration before = models.peek();
+            Generations.activate(models.root(), id, Generations.DEFAULT_LOCK_WAIT);
+            try {
+                boolean changed = models.reloadNow();
+                lastRefusal = null;
+                return new ReloadOutcome(before, models.peek(), changed);
+            } catch (ModelHolder.GenerationRefusedException e) {
+                lastRefusal = new Refusal(id, e.getMessage());
+                throw e;
+            }
+        });
+    }
+
+    /** The generation served now (for reporting). */
+    public ServedGeneration served() {
+        return models.peek();
+    }
+
+    /** The model root this server serves. */
+    public java.nio.file.Path root() {
+        return models.root();
     }
 
     /**

@@ -151,7 +151,7 @@ class AdminAccessTest {
     }
 
     /** Makes every call look as if it came from {@code peer}. */
-    private record PeerAddress(SocketAddress peer) implements ServerInterceptor {
+    record PeerAddress(SocketAddress peer) implements ServerInterceptor {
         @Override
         public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
             Attributes attributes = call.getAttributes().toBuilder().set(Grpc.TRANSPORT_ATTR_REMOTE_ADDR, peer).build();
