@@ -3,7 +3,6 @@ package reco.server;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -17,6 +16,9 @@ import reco.v1.RecommenderGrpc;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -46,9 +48,11 @@ public final class RecoServer {
     private boolean shutdownStarted;
 
     /** Default cap on reco.v1 calls in progress; beyond it calls fail fast with RESOURCE_EXHAUSTED. */
-    public static final int DEFAULT_MAX_CONCURRENT_CALLS = 512;
+    public static final int DEFAULT_MAX_CONCURRENT_CALLS = CallLimits.DEFAULT_MAX_CONCURRENT_CALLS;
 
-    /** A server with {@link #DEFAULT_MAX_CONCURRENT_CALLS}, Admin for loopback callers only. */
+    private final ScheduledExecutorService deadlines;
+
+    /** A server with the default {@link CallLimits}, Admin for loopback callers only. */
     public RecoServer(ServerBuilder<?> builder, ModelHolder models, MeterRegistry registry) {
         this(builder, models, registry, DEFAULT_MAX_CONCURRENT_CALLS);
     }
@@ -58,19 +62,24 @@ public final class RecoServer {
         this(builder, models, registry, maxConcurrentCalls, AdminAuthorization.loopbackOnly());
     }
 
+    /** A server with the default {@link CallLimits} but {@code maxConcurrentCalls}, user histories explained in-process only. */
+    public RecoServer(ServerBuilder<?> builder, ModelHolder models, MeterRegistry registry, int maxConcurrentCalls,
+                      AdminAuthorization adminAuthorization) {
+        this(builder, models, registry, CallLimits.defaults().withMaxConcurrentCalls(maxConcurrentCalls),
+                adminAuthorization, null);
+    }
+
     /**
      * @param builder            where to serve; its executor and transport settings are the caller's choice
      * @param models             the generation holder; the server closes it on shutdown
      * @param registry           receives grpc.server.* timers and the service's domain meters
-     * @param maxConcurrentCalls reco.v1 calls in progress beyond which new ones get RESOURCE_EXHAUSTED;
-     *                           0 = no limit (health and reflection are never limited)
+     * @param limits             what one reco.v1 call may hold and ask for (health and reflection are never limited)
      * @param adminAuthorization who may call reco.v1.Admin
+     * @param explainToken       callers presenting it may have user histories explained ({@link ExplainPrivacy});
+     *                           null = in-process callers only
      */
-    public RecoServer(ServerBuilder<?> builder, ModelHolder models, MeterRegistry registry, int maxConcurrentCalls,
-                      AdminAuthorization adminAuthorization) {
-        if (maxConcurrentCalls < 0) {
-            throw new IllegalArgumentException("maxConcurrentCalls must be >= 0 (0 = no limit), got " + maxConcurrentCalls);
-        }
+    public RecoServer(ServerBuilder<?> builder, ModelHolder models, MeterRegistry registry, CallLimits limits,
+                      AdminAuthorization adminAuthorization, BearerToken explainToken) {
         this.models = models;
         this.adminAuthorization = java.util.Objects.requireNonNull(adminAuthorization, "adminAuthorization");
         this.control = new ModelControl(models);
@@ -79,12 +88,19 @@ public final class RecoServer {
         RecommenderService service = new RecommenderService(models, registry);
         MetricCollectingServerInterceptor metrics = new MetricCollectingServerInterceptor(registry);
         metrics.preregisterService(service);
-        ServerServiceDefinition recommender = maxConcurrentCalls == 0 ? service.bindService()
-                : ServerInterceptors.intercept(service, new ConcurrencyLimitInterceptor(maxConcurrentCalls, registry));
+        this.deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "reco-call-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        ExplainPrivacy explainPrivacy = explainToken == null ? ExplainPrivacy.off() : ExplainPrivacy.withToken(explainToken);
+        CallAdmission admission = new CallAdmission(limits.maxConcurrentCalls(), limits.maxCallDuration(), deadlines,
+                List.of(explainPrivacy, limits.budget()), registry);
         this.server = builder
-                .addService(recommender)
+                .addService(ServerInterceptors.intercept(MalformedRequests.tolerant(service.bindService()), admission))
                 // never limited: an operator must get through under overload
-                .addService(ServerInterceptors.intercept(new AdminService(control),
+                .addService(ServerInterceptors.intercept(MalformedRequests.tolerant(new AdminService(control).bindService()),
+                        CallAdmission.malformedOnly(registry),
                         new AdminAuthorizationInterceptor(adminAuthorization, registry)))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
@@ -164,6 +180,7 @@ public final class RecoServer {
                 server.awaitTermination(5, TimeUnit.SECONDS);
             }
         } finally {
+            deadlines.shutdownNow();
             control.close();
             models.close();
         }
