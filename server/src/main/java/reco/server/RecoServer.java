@@ -17,8 +17,8 @@ import reco.v1.RecommenderGrpc;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -88,11 +88,15 @@ public final class RecoServer {
         RecommenderService service = new RecommenderService(models, registry);
         MetricCollectingServerInterceptor metrics = new MetricCollectingServerInterceptor(registry);
         metrics.preregisterService(service);
-        this.deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor deadlineTimer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "reco-call-deadlines");
             t.setDaemon(true);
             return t;
         });
+        // every call schedules its deadline and cancels it when done: drop cancelled ones at once, or
+        // the queue would hold a call rate x max call duration of dead timers
+        deadlineTimer.setRemoveOnCancelPolicy(true);
+        this.deadlines = deadlineTimer;
         ExplainPrivacy explainPrivacy = explainToken == null ? ExplainPrivacy.off() : ExplainPrivacy.withToken(explainToken);
         CallAdmission admission = new CallAdmission(limits.maxConcurrentCalls(), limits.maxCallDuration(), deadlines,
                 List.of(explainPrivacy, limits.budget()), registry);
