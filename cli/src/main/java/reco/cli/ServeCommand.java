@@ -16,6 +16,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import reco.model.vector.VectorUtil;
+import reco.server.BearerToken;
+import reco.server.CallLimits;
 import reco.server.ModelHolder;
 import reco.server.RecoServer;
 import reco.server.ServedGeneration;
@@ -119,6 +121,20 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Close connections idle (no call) for this long, gracefully; 0 = never. Default: ${DEFAULT-VALUE}.")
     Duration maxConnectionIdle;
 
+    @Option(names = "--max-connection-age", defaultValue = "30m", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "Close connections this old, gracefully (GOAWAY: clients reconnect, spreading over replicas); "
+                    + "0 = never. Default: ${DEFAULT-VALUE}.")
+    Duration maxConnectionAge;
+
+    @Option(names = "--max-connection-age-grace", defaultValue = "1m", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "Time calls still running on an aged connection get before it is closed. Default: ${DEFAULT-VALUE}.")
+    Duration maxConnectionAgeGrace;
+
+    @Option(names = "--max-concurrent-calls-per-connection", defaultValue = "" + TransportSettings.DEFAULT_MAX_CONCURRENT_CALLS_PER_CONNECTION,
+            paramLabel = "N", description = "Calls (HTTP/2 streams) one connection may have open at once; clients queue "
+                    + "beyond it. Default: ${DEFAULT-VALUE}.")
+    int maxConcurrentCallsPerConnection;
+
     @Option(names = "--tls-cert", paramLabel = "PEM",
             description = "Serve TLS with this PEM certificate chain (needs --tls-key). Default: plaintext.")
     Path tlsCert;
@@ -137,6 +153,12 @@ public final class ServeCommand implements Callable<Integer> {
                     + "(loopback peers). A client certificate alone never grants Admin.")
     Path adminTokenFile;
 
+    @Option(names = "--explain-token-file", paramLabel = "FILE",
+            description = "Explanations built from a user's history (Explain with user_id, explain=true in RecommendForUser) "
+                    + "only for callers sending this file's first line as 'authorization: Bearer TOKEN'. Default: no token, "
+                    + "such calls get PERMISSION_DENIED (explanations of items the caller sends are always allowed).")
+    Path explainTokenFile;
+
     @Option(names = "--call-executor", defaultValue = "pool", paramLabel = "KIND",
             description = "Where calls run: pool (a thread per core; slow calls never stall the network threads) or "
                     + "direct (on the network threads: less hand-off per call). Default: ${DEFAULT-VALUE}.")
@@ -154,6 +176,22 @@ public final class ServeCommand implements Callable<Integer> {
             description = "reco.v1 calls in progress beyond which new ones fail fast with RESOURCE_EXHAUSTED; 0 = no limit. "
                     + "Default: ${DEFAULT-VALUE}.")
     int maxConcurrentCalls;
+
+    @Option(names = "--max-call-duration", defaultValue = "30s", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "Server-side deadline of every reco.v1 call (an earlier client deadline wins): calls whose request "
+                    + "has not arrived by then are cancelled, running ones fail with DEADLINE_EXCEEDED; 0 = none. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Duration maxCallDuration;
+
+    @Option(names = "--max-items-per-call", defaultValue = "" + CallLimits.DEFAULT_MAX_ITEMS_PER_CALL, paramLabel = "N",
+            description = "Largest sum of k over the requests of one call (a batch); more is INVALID_ARGUMENT. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    long maxItemsPerCall;
+
+    @Option(names = "--max-diversity-work-per-call", defaultValue = "" + CallLimits.DEFAULT_MAX_DIVERSITY_WORK_PER_CALL,
+            paramLabel = "N", description = "Largest sum of k x candidate pool (max(5k, 200)) over the requests with diversity "
+                    + "of one call; more is INVALID_ARGUMENT. Default: ${DEFAULT-VALUE}.")
+    long maxDiversityWorkPerCall;
 
     @Option(names = "--http-host", defaultValue = HttpSettings.DEFAULT_HOST, paramLabel = "HOST",
             description = "Address the HTTP listener (/livez, /readyz, /metrics) binds. Default: ${DEFAULT-VALUE} "
@@ -236,8 +274,12 @@ public final class ServeCommand implements Callable<Integer> {
                 return ExitCodes.USAGE;
             }
         }
-        if (maxConcurrentCalls < 0) {
-            err.println("error: --max-concurrent-calls must be >= 0 (0 = no limit), got " + maxConcurrentCalls);
+        CallLimits limits;
+        try {
+            limits = new CallLimits(maxConcurrentCalls, maxCallDuration, maxItemsPerCall, maxDiversityWorkPerCall);
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage() + " (--max-concurrent-calls, --max-call-duration, --max-items-per-call, "
+                    + "--max-diversity-work-per-call)");
             return ExitCodes.USAGE;
         }
         if (!callExecutorKind.equals("pool") && !callExecutorKind.equals("direct")) {
@@ -247,7 +289,8 @@ public final class ServeCommand implements Callable<Integer> {
         TransportSettings transport;
         try {
             transport = new TransportSettings(host, port, maxInboundMessageSize, keepAliveTime, keepAliveTimeout,
-                    permitKeepAliveTime, permitKeepAliveWithoutCalls, maxConnectionIdle, tlsCert, tlsKey, tlsClientCa);
+                    permitKeepAliveTime, permitKeepAliveWithoutCalls, maxConnectionIdle, maxConnectionAge, maxConnectionAgeGrace,
+                    maxConcurrentCallsPerConnection, tlsCert, tlsKey, tlsClientCa);
         } catch (IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -256,6 +299,13 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             adminAuthorization = adminTokenFile == null ? AdminAuthorization.loopbackOnly()
                     : AdminAuthorization.withTokenFile(adminTokenFile);
+        } catch (IOException e) {
+            err.println("error: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        BearerToken explainToken;
+        try {
+            explainToken = explainTokenFile == null ? null : BearerToken.fromFile(explainTokenFile, "explain token");
         } catch (IOException e) {
             err.println("error: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -299,7 +349,7 @@ public final class ServeCommand implements Callable<Integer> {
             } else {
                 netty.executor(callExecutor);
             }
-            server = new RecoServer(netty, models, registry, maxConcurrentCalls, adminAuthorization);
+            server = new RecoServer(netty, models, registry, limits, adminAuthorization, explainToken);
         } catch (IOException | RuntimeException e) {
             models.close();
             shutdownNow(callExecutor);

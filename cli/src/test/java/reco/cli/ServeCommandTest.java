@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +76,7 @@ class ServeCommandTest {
     }
 
     @Test
-    void usageErrorsExitTwo() {
+    void usageErrorsExitTwo() throws Exception {
         assertEquals(ExitCodes.USAGE, run());
         assertEquals(ExitCodes.USAGE, run("--model", root.toString(), "--port", "70000"));
         assertEquals(ExitCodes.USAGE, run("--model", root.toString(), "--poll-interval", "soon"));
@@ -83,6 +84,15 @@ class ServeCommandTest {
         assertEquals(ExitCodes.USAGE, run("--model", root.toString(), "--call-executor", "fancy"));
         assertEquals(ExitCodes.USAGE, run("--model", root.toString(), "--admin-token-file", root.resolve("nope").toString()));
         assertTrue(err().contains("admin token file") && err().contains("does not exist"), err());
+        assertEquals(ExitCodes.USAGE, run("--model", root.toString(), "--max-items-per-call", "10"));
+        assertTrue(err().contains("--max-items-per-call"), err());
+        assertEquals(ExitCodes.USAGE, run("--model", root.toString(), "--max-items-per-call", "100000",
+                "--max-concurrent-calls-per-connection", "0"));
+        assertTrue(err().contains("maxConcurrentCallsPerConnection"), err());
+        Path adminToken = Files.writeString(root.resolve("admin.token"), "0123456789abcdef0123456789abcdef\n");
+        assertEquals(ExitCodes.USAGE, run("--model", root.toString(), "--max-concurrent-calls-per-connection", "256",
+                "--admin-token-file", adminToken.toString(), "--explain-token-file", root.resolve("nope").toString()));
+        assertTrue(err().contains("explain token file") && err().contains("does not exist"), err());
         // (options without a default keep their value in this reused command object: the TLS case comes last)
         assertEquals(ExitCodes.USAGE, run("--model", root.toString(), "--tls-key", "key.pem"));
         assertTrue(err().contains("TLS needs both a certificate and its private key"), err());
@@ -98,7 +108,9 @@ class ServeCommandTest {
         String help = out.toString(StandardCharsets.UTF_8);
         for (String flag : new String[] {"--max-inbound-message-size", "--keepalive-time", "--keepalive-timeout",
                 "--permit-keepalive-time", "--max-connection-idle", "--max-concurrent-calls", "--tls-cert", "--tls-key",
-                "--tls-client-ca", "--call-executor"}) {
+                "--tls-client-ca", "--call-executor", "--max-connection-age", "--max-connection-age-grace",
+                "--max-concurrent-calls-per-connection", "--max-call-duration", "--max-items-per-call",
+                "--max-diversity-work-per-call", "--explain-token-file"}) {
             assertTrue(help.contains(flag), flag + " missing from --help");
         }
         assertTrue(help.replaceAll("\\s+", " ").contains("Default: 127.0.0.1"), "binds localhost by default: " + help);

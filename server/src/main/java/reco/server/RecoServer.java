@@ -21,6 +21,9 @@ import reco.v1.RecommenderGrpc;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -57,9 +60,11 @@ public final class RecoServer {
     private boolean shutdownStarted;
 
     /** Default cap on reco.v1 calls in progress; beyond it calls fail fast with RESOURCE_EXHAUSTED. */
-    public static final int DEFAULT_MAX_CONCURRENT_CALLS = 512;
+    public static final int DEFAULT_MAX_CONCURRENT_CALLS = CallLimits.DEFAULT_MAX_CONCURRENT_CALLS;
 
-    /** A server with {@link #DEFAULT_MAX_CONCURRENT_CALLS}, Admin for loopback callers only. */
+    private final ScheduledExecutorService deadlines;
+
+    /** A server with the default {@link CallLimits}, Admin for loopback callers only. */
     public RecoServer(ServerBuilder<?> builder, ModelHolder models, MeterRegistry registry) {
         this(builder, models, registry, DEFAULT_MAX_CONCURRENT_CALLS);
     }
@@ -69,19 +74,24 @@ public final class RecoServer {
         this(builder, models, registry, maxConcurrentCalls, AdminAuthorization.loopbackOnly());
     }
 
+    /** A server with the default {@link CallLimits} but {@code maxConcurrentCalls}, user histories explained in-process only. */
+    public RecoServer(ServerBuilder<?> builder, ModelHolder models, MeterRegistry registry, int maxConcurrentCalls,
+                      AdminAuthorization adminAuthorization) {
+        this(builder, models, registry, CallLimits.defaults().withMaxConcurrentCalls(maxConcurrentCalls),
+                adminAuthorization, null);
+    }
+
     /**
      * @param builder            where to serve; its executor and transport settings are the caller's choice
      * @param models             the generation holder; the server closes it on shutdown
      * @param registry           receives grpc.server.* timers and the service's domain meters
-     * @param maxConcurrentCalls reco.v1 calls in progress beyond which new ones get RESOURCE_EXHAUSTED;
-     *                           0 = no limit (health and reflection are never limited)
+     * @param limits             what one reco.v1 call may hold and ask for (health and reflection are never limited)
      * @param adminAuthorization who may call reco.v1.Admin
+     * @param explainToken       callers presenting it may have user histories explained ({@link ExplainPrivacy});
+     *                           null = in-process callers only
      */
-    public RecoServer(ServerBuilder<?> builder, ModelHolder models, MeterRegistry registry, int maxConcurrentCalls,
-                      AdminAuthorization adminAuthorization) {
-        if (maxConcurrentCalls < 0) {
-            throw new IllegalArgumentException("maxConcurrentCalls must be >= 0 (0 = no limit), got " + maxConcurrentCalls);
-        }
+    public RecoServer(ServerBuilder<?> builder, ModelHolder models, MeterRegistry registry, CallLimits limits,
+                      AdminAuthorization adminAuthorization, BearerToken explainToken) {
         this.models = models;
         this.adminAuthorization = java.util.Objects.requireNonNull(adminAuthorization, "adminAuthorization");
         this.control = new ModelControl(models);
@@ -91,10 +101,22 @@ public final class RecoServer {
         MetricCollectingServerInterceptor metrics = new MetricCollectingServerInterceptor(registry,
                 counter -> counter, ServerMetrics::withLatencyBuckets);
         metrics.preregisterService(service);
-        ServerServiceDefinition recommender = maxConcurrentCalls == 0 ? service.bindService()
-                : ServerInterceptors.intercept(service, new ConcurrencyLimitInterceptor(maxConcurrentCalls, registry));
+        ScheduledThreadPoolExecutor deadlineTimer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "reco-call-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        // every call schedules its deadline and cancels it when done: drop cancelled ones at once, or
+        // the queue would hold a call rate x max call duration of dead timers
+        deadlineTimer.setRemoveOnCancelPolicy(true);
+        this.deadlines = deadlineTimer;
+        ExplainPrivacy explainPrivacy = explainToken == null ? ExplainPrivacy.off() : ExplainPrivacy.withToken(explainToken);
+        CallAdmission admission = new CallAdmission(limits.maxConcurrentCalls(), limits.maxCallDuration(), deadlines,
+                List.of(explainPrivacy, limits.budget()), registry);
+        ServerServiceDefinition recommender = ServerInterceptors.intercept(MalformedRequests.tolerant(service.bindService()), admission);
         // never limited: an operator must get through under overload
-        ServerServiceDefinition admin = ServerInterceptors.intercept(new AdminService(control),
+        ServerServiceDefinition admin = ServerInterceptors.intercept(MalformedRequests.tolerant(new AdminService(control).bindService()),
+                CallAdmission.malformedOnly(registry),
                 new AdminAuthorizationInterceptor(adminAuthorization, registry));
         this.inProcess = InProcessServerBuilder.forName(inProcessName)
                 .directExecutor() // the bridging thread runs the call, as a direct-executor gRPC port does
@@ -202,6 +224,7 @@ public final class RecoServer {
             }
             inProcess.shutdownNow();
         } finally {
+            deadlines.shutdownNow();
             control.close();
             models.close();
         }

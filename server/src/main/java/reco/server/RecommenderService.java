@@ -9,6 +9,7 @@ import reco.model.ModelKind;
 import reco.model.generation.Generation;
 import reco.model.generation.ItemCatalog;
 import reco.model.generation.Manifest;
+import reco.model.scoring.Cancellation;
 import reco.model.scoring.RankedList;
 import reco.model.scoring.Recommendations;
 import reco.model.scoring.Recommender;
@@ -123,12 +124,16 @@ public final class RecommenderService extends RecommenderGrpc.RecommenderImplBas
 
     /**
      * Runs one call: cancellation check, stateless validation (so bad requests fail the same way with
-     * or without a model), a lease on the served generation, the answer; every failure goes through
-     * {@link Statuses}.
+     * or without a model), a lease on the served generation, the answer (long scoring loops check the
+     * call's deadline through {@link Cancellation}); every failure goes through {@link Statuses}. An
+     * {@code Error} is answered with INTERNAL and then rethrown, never swallowed (the JVM's policy, e.g.
+     * {@code -XX:+ExitOnOutOfMemoryError}, decides what happens next), except the {@code InternalError}
+     * of a mapped page that went away, which is handed to the generation's re-validation instead.
      */
     private <T> void unary(StreamObserver<T> responses, String method, Runnable validation,
                            Function<ServedGeneration.Lease, T> answer) {
         T response;
+        boolean faultReported = false;
         try {
             Statuses.checkNotCancelled();
             validation.run();
@@ -137,9 +142,10 @@ public final class RecommenderService extends RecommenderGrpc.RecommenderImplBas
                     throw Statuses.unavailable();
                 }
                 try {
-                    response = answer.apply(lease);
+                    response = Cancellation.checking(Statuses::checkNotCancelled, () -> answer.apply(lease));
                 } catch (InternalError mappedPageFault) {
                     lease.reportFault(mappedPageFault); // the generation's files changed under it: re-validate
+                    faultReported = true;
                     throw mappedPageFault;
                 }
             }
@@ -150,6 +156,9 @@ public final class RecommenderService extends RecommenderGrpc.RecommenderImplBas
                 responses.onError(status.asRuntimeException());
             } catch (RuntimeException ignored) {
                 // the call is already closed (e.g. cancelled): nobody is listening
+            }
+            if (e instanceof Error error && !faultReported) {
+                throw error;
             }
             return;
         }

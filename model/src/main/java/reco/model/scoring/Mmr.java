@@ -4,7 +4,8 @@ package reco.model.scoring;
  * Maximal marginal relevance (Carbonell &amp; Goldstein 1998): picks, one at a time, the candidate
  * maximising {@code (1 - diversity) * relevance - diversity * max similarity to the items already
  * picked}. Ties go to the earlier candidate, so a pool sorted by relevance keeps its order when
- * {@code diversity} is 0. O(k * pool) similarity evaluations.
+ * {@code diversity} is 0. O(k * pool) similarity evaluations; {@link Cancellation#check} runs before
+ * each pick, so a caller that gives up (a deadline) stops the loop within one pass over the pool.
  */
 public final class Mmr {
     private Mmr() {}
@@ -31,6 +32,7 @@ public final class Mmr {
         double[] maxSimilarity = new double[n];
         java.util.Arrays.fill(maxSimilarity, Double.NEGATIVE_INFINITY);
         for (int p = 0; p < picks; p++) {
+            Cancellation.check();
             int best = -1;
             double bestValue = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < n; c++) {

@@ -3,15 +3,12 @@ package reco.server.admin;
 import io.grpc.Status;
 import io.grpc.inprocess.AnonymousInProcessSocketAddress;
 import io.grpc.inprocess.InProcessSocketAddress;
+import reco.server.BearerToken;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 
 /**
@@ -21,7 +18,7 @@ import java.util.Locale;
  * <ul>
  *   <li>With an admin token ({@link #withTokenFile}): every caller must present it as
  *       {@code authorization: Bearer TOKEN}, wherever it connects from; otherwise UNAUTHENTICATED.
- *       Tokens are compared in constant time (SHA-256 digests of both, {@link MessageDigest#isEqual}).</li>
+ *       Tokens are compared in constant time ({@link BearerToken}).</li>
  *   <li>Without one ({@link #loopbackOnly}): only peers on this machine (127.0.0.0/8, ::1) and
  *       in-process callers (code in this JVM, which could reach the model anyway); any other caller
  *       gets PERMISSION_DENIED.</li>
@@ -32,13 +29,13 @@ import java.util.Locale;
  */
 public final class AdminAuthorization {
     /** Shortest token accepted: 128 bits of hex, or 16 random characters. */
-    public static final int MIN_TOKEN_BYTES = 16;
-    private static final String BEARER = "bearer ";
+    public static final int MIN_TOKEN_BYTES = BearerToken.MIN_TOKEN_BYTES;
+    private static final String WHAT = "admin token";
 
-    private final byte[] tokenDigest; // null = loopback only
+    private final BearerToken token; // null = loopback only
 
-    private AdminAuthorization(byte[] tokenDigest) {
-        this.tokenDigest = tokenDigest;
+    private AdminAuthorization(BearerToken token) {
+        this.token = token;
     }
 
     /** Admin only from this machine (the default). */
@@ -48,37 +45,17 @@ public final class AdminAuthorization {
 
     /** Admin only with this token, from anywhere. */
     public static AdminAuthorization withToken(String token) {
-        if (token == null || token.strip().length() < MIN_TOKEN_BYTES) {
-            throw new IllegalArgumentException("the admin token must have at least " + MIN_TOKEN_BYTES
-                    + " characters (e.g. `openssl rand -hex 32`)");
-        }
-        if (!token.strip().chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-            throw new IllegalArgumentException("the admin token must be printable ASCII without spaces");
-        }
-        return new AdminAuthorization(sha256(token.strip()));
+        return new AdminAuthorization(BearerToken.of(token, WHAT));
     }
 
-    /**
-     * Admin only with the token stored in {@code file} (its first line, surrounding white space
-     * removed): a file, not a flag or an environment variable, so that the token shows neither in
-     * process listings nor in the environment of child processes.
-     */
+    /** Admin only with the token stored in {@code file} (its first line; see {@link BearerToken#fromFile}). */
     public static AdminAuthorization withTokenFile(Path file) throws IOException {
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new IOException("admin token file " + file + " does not exist or is not readable");
-        }
-        String content = Files.readString(file, StandardCharsets.UTF_8);
-        String firstLine = content.lines().findFirst().orElse("");
-        try {
-            return withToken(firstLine);
-        } catch (IllegalArgumentException e) {
-            throw new IOException("admin token file " + file + ": " + e.getMessage(), e);
-        }
+        return new AdminAuthorization(BearerToken.fromFile(file, WHAT));
     }
 
     /** True when a token is required (else: loopback only). */
     public boolean requiresToken() {
-        return tokenDigest != null;
+        return token != null;
     }
 
     /**
@@ -90,13 +67,12 @@ public final class AdminAuthorization {
      *         what would be accepted (and never the token)
      */
     public Status check(SocketAddress peer, String authorization) {
-        if (tokenDigest != null) {
-            if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        if (token != null) {
+            if (!BearerToken.isBearer(authorization)) {
                 return Status.UNAUTHENTICATED.withDescription(
                         "reco.v1.Admin needs the admin token: send `authorization: Bearer TOKEN`");
             }
-            byte[] given = sha256(authorization.substring(BEARER.length()).strip());
-            return MessageDigest.isEqual(given, tokenDigest) ? Status.OK
+            return token.matches(authorization) ? Status.OK
                     : Status.UNAUTHENTICATED.withDescription("reco.v1.Admin: the admin token does not match");
         }
         if (isLocal(peer)) {
@@ -118,13 +94,5 @@ public final class AdminAuthorization {
             return inet.getAddress().getHostAddress();
         }
         return peer == null ? "unknown" : peer.getClass().getSimpleName().toLowerCase(Locale.ROOT);
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }

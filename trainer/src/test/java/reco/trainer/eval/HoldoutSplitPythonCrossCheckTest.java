@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Java split against the reference split.py on the same input: train.tsv, test.tsv and meta.json
- * must be byte-identical. Skipped without python3 + numpy or without the shared folder
+ * must be byte-identical. Fails without python3 + numpy or without the shared folder
  * ({@code -Dreco.shared.dir=...}, default ../shared).
  */
 class HoldoutSplitPythonCrossCheckTest {
@@ -28,7 +28,7 @@ class HoldoutSplitPythonCrossCheckTest {
 
     @BeforeEach
     void requirePython() {
-        PythonReference.assumePython();
+        PythonReference.requirePython();
     }
 
     @Test

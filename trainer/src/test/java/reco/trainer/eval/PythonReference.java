@@ -1,7 +1,5 @@
 package reco.trainer.eval;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,8 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the reference scripts of shared/eval with {@code python3}. Tests using it are skipped (JUnit
- * assumptions) when python3 with numpy, the scripts or the data are not available. The shared folder is
+ * Runs the reference scripts of shared/eval with {@code python3}. Tests using it fail (never skip)
+ * when python3 with numpy, the scripts or the data are not available (CI installs numpy and provides the
+ * shared folder). The shared folder is
  * the system property {@code reco.shared.dir}, else {@code ../shared} (relative to the module), else
  * {@code ../../shared} (relative to a worktree's module).
  */
@@ -37,17 +36,17 @@ final class PythonReference {
 
     static Path script(String name) {
         Path script = sharedDir().resolve("eval").resolve(name);
-        assumeTrue(Files.isRegularFile(script), "reference script not found: " + script.toAbsolutePath());
+        require(Files.isRegularFile(script), "reference script not found: " + script.toAbsolutePath());
         return script;
     }
 
     static Path movieLensSmall() {
         Path dir = sharedDir().resolve("data").resolve("ml-latest-small");
-        assumeTrue(Files.isRegularFile(dir.resolve("ratings.csv")), "dataset not found: " + dir.toAbsolutePath());
+        require(Files.isRegularFile(dir.resolve("ratings.csv")), "dataset not found: " + dir.toAbsolutePath());
         return dir;
     }
 
-    static synchronized void assumePython() {
+    static synchronized void requirePython() {
         if (pythonAvailable == null) {
             try {
                 pythonAvailable = run(List.of("python3", "-c", "import numpy")).exitCode == 0;
@@ -55,7 +54,13 @@ final class PythonReference {
                 pythonAvailable = false;
             }
         }
-        assumeTrue(pythonAvailable, "python3 with numpy is not available");
+        require(pythonAvailable, "python3 with numpy is not available (apt-get install python3-numpy)");
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new AssertionError(message);
+        }
     }
 
     record Output(int exitCode, String stdout, String stderr) {}
