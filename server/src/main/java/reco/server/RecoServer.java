@@ -13,6 +13,7 @@ import reco.server.admin.AdminAuthorization;
 import reco.server.admin.AdminAuthorizationInterceptor;
 import reco.server.admin.AdminService;
 import reco.server.admin.ModelControl;
+import reco.server.feedback.LiveFeedback;
 import reco.v1.RecommenderGrpc;
 
 import java.io.IOException;
@@ -41,6 +42,7 @@ public final class RecoServer {
     private final ModelHolder models;
     private final ModelControl control;
     private final AdminAuthorization adminAuthorization;
+    private final LiveFeedback feedback;
     private final HealthStatusManager health = new HealthStatusManager();
     private final Object lifecycle = new Object();
     private boolean shutdownStarted;
@@ -68,6 +70,16 @@ public final class RecoServer {
      */
     public RecoServer(ServerBuilder<?> builder, ModelHolder models, MeterRegistry registry, int maxConcurrentCalls,
                       AdminAuthorization adminAuthorization) {
+        this(builder, models, registry, maxConcurrentCalls, adminAuthorization, null);
+    }
+
+    /**
+     * As above, with live feedback: RecordInteractions records into {@code feedback}, recommendations for a
+     * user fold in their recorded events, and a published generation trained on the feedback log retires
+     * the events it holds. The server closes {@code feedback} on shutdown. Null: live feedback is off.
+     */
+    public RecoServer(ServerBuilder<?> builder, ModelHolder models, MeterRegistry registry, int maxConcurrentCalls,
+                      AdminAuthorization adminAuthorization, LiveFeedback feedback) {
         if (maxConcurrentCalls < 0) {
             throw new IllegalArgumentException("maxConcurrentCalls must be >= 0 (0 = no limit), got " + maxConcurrentCalls);
         }
@@ -76,7 +88,8 @@ public final class RecoServer {
         this.control = new ModelControl(models);
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
-        RecommenderService service = new RecommenderService(models, registry);
+        this.feedback = feedback;
+        RecommenderService service = new RecommenderService(models, registry, feedback);
         MetricCollectingServerInterceptor metrics = new MetricCollectingServerInterceptor(registry);
         metrics.preregisterService(service);
         ServerServiceDefinition recommender = maxConcurrentCalls == 0 ? service.bindService()
@@ -98,6 +111,9 @@ public final class RecoServer {
                 }
             }
         });
+        if (feedback != null) {
+            models.onPublish(served -> feedback.generationPublished(served.generation()));
+        }
         models.onWithdraw(() -> {
             synchronized (lifecycle) {
                 if (!shutdownStarted) {
@@ -166,6 +182,9 @@ public final class RecoServer {
         } finally {
             control.close();
             models.close();
+            if (feedback != null) {
+                feedback.close();
+            }
         }
     }
 

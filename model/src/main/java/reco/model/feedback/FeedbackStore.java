@@ -167,9 +167,18 @@ public final class FeedbackStore implements AutoCloseable {
     }
 
     private long removeWhere(java.util.function.Predicate<Recent> drop) {
+        // one read pass finds the users concerned; only their entries are rewritten, each under its lock
+        List<String> concerned = new ArrayList<>();
+        map.forEach((k, v) -> {
+            for (Recent r : decode(v)) {
+                if (drop.test(r)) {
+                    concerned.add(k.toString());
+                    return;
+                }
+            }
+        });
         long[] removed = new long[1];
-        for (CharSequence key : new ArrayList<>(map.keySet())) {
-            String user = key.toString();
+        for (String user : concerned) {
             map.computeIfPresent(user, (k, old) -> {
                 List<Recent> all = decode(old);
                 List<Recent> kept = new ArrayList<>(all.size());
