@@ -36,6 +36,11 @@ import java.util.function.LongSupplier;
  */
 public final class FeedbackLog implements AutoCloseable {
     public static final String FILE_NAME = "events.log";
+    /**
+     * Manifest parameter of a generation trained with the log: the snapshot's cut-off (unix milliseconds).
+     * Every event recorded before it is in the generation, so servers retire those events from their store.
+     */
+    public static final String CUTOFF_PARAMETER = "feedbackCutoffMillis";
 
     private final Path file;
     private final FileChannel channel;

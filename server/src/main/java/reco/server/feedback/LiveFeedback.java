@@ -40,7 +40,7 @@ import java.util.logging.Logger;
 public final class LiveFeedback implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LiveFeedback.class.getName());
     /** Manifest parameter: unix milliseconds before which the generation's trainer read every logged event. */
-    public static final String CUTOFF_PARAMETER = "feedbackCutoffMillis";
+    public static final String CUTOFF_PARAMETER = FeedbackLog.CUTOFF_PARAMETER;
     /** Default interval of the maintenance pass (log flush, TTL, user cap). */
     public static final Duration DEFAULT_MAINTENANCE_INTERVAL = Duration.ofSeconds(1);
 
