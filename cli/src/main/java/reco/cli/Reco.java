@@ -27,6 +27,7 @@ import java.util.Arrays;
                 InspectCommand.class,
                 EvalCommand.class,
                 EvalDiversityCommand.class,
+                EvalFeedbackCommand.class,
                 TuneCommand.class,
                 SynthCommand.class,
                 LoadTestCommand.class,
