@@ -29,6 +29,7 @@ import java.util.Arrays;
                 PullCommand.class,
                 EvalCommand.class,
                 EvalDiversityCommand.class,
+                EvalFeedbackCommand.class,
                 TuneCommand.class,
                 SynthCommand.class,
                 LoadTestCommand.class,

@@ -15,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import reco.model.feedback.FeedbackStore;
 import reco.model.vector.VectorUtil;
 import reco.server.BearerToken;
 import reco.server.CallLimits;
@@ -25,6 +26,7 @@ import reco.server.TransportSettings;
 import reco.server.admin.AdminAuthorization;
 import reco.server.console.ConsoleRoutes;
 import reco.server.gateway.JsonGateway;
+import reco.server.feedback.LiveFeedback;
 import reco.server.http.HttpEndpoint;
 import reco.server.http.HttpRoutes;
 import reco.server.http.HttpSettings;
@@ -222,6 +224,26 @@ public final class ServeCommand implements Callable<Integer> {
                     + "(--no-metrics: no /metrics; probes still answer). Default: on.")
     boolean metrics;
 
+    @Option(names = "--feedback", paramLabel = "DIR",
+            description = "Live feedback: take RecordInteractions, keep each user's recent events in DIR (created if "
+                    + "needed; several servers on one host may share it) and fold them into that user's recommendations; "
+                    + "DIR's event log is training input for `reco train --feedback DIR`. Default: off.")
+    Path feedbackDir;
+
+    @Option(names = "--feedback-events-per-user", defaultValue = "" + FeedbackStore.Settings.DEFAULT_MAX_EVENTS_PER_USER,
+            paramLabel = "N", description = "Recent events kept per user (the oldest go first), 1..1000. Default: ${DEFAULT-VALUE}.")
+    int feedbackEventsPerUser;
+
+    @Option(names = "--feedback-ttl", defaultValue = "720h", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "Recorded events older than this stop counting and leave the store (they stay in the event log). "
+                    + "Default: ${DEFAULT-VALUE} (30 days).")
+    Duration feedbackTtl;
+
+    @Option(names = "--feedback-max-users", defaultValue = "" + FeedbackStore.Settings.DEFAULT_MAX_USERS, paramLabel = "N",
+            description = "Users kept in the store; beyond it the least recently active are evicted. Sizes the store's file "
+                    + "when it is created. Default: ${DEFAULT-VALUE}.")
+    long feedbackMaxUsers;
+
     @picocli.CommandLine.ParentCommand
     Reco parent;
 
@@ -310,6 +332,15 @@ public final class ServeCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return ExitCodes.USAGE;
         }
+        FeedbackStore.Settings feedbackSettings = null;
+        if (feedbackDir != null) {
+            try {
+                feedbackSettings = new FeedbackStore.Settings(feedbackEventsPerUser, feedbackTtl, feedbackMaxUsers);
+            } catch (IllegalArgumentException e) {
+                err.println("error: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+        }
         if (!Files.isDirectory(modelRoot)) {
             err.println("error: model directory " + modelRoot + " does not exist (train one with `reco train --out "
                     + modelRoot + "`)");
@@ -340,6 +371,16 @@ public final class ServeCommand implements Callable<Integer> {
         loader.setDaemon(true);
         loader.start();
 
+        LiveFeedback feedback = null;
+        if (feedbackSettings != null) {
+            try {
+                feedback = LiveFeedback.open(feedbackDir, feedbackSettings, registry);
+            } catch (IOException | RuntimeException e) {
+                models.close();
+                return startupFailure("cannot open the feedback directory " + feedbackDir + ": " + rootMessage(e), e);
+            }
+            LOG.info("live feedback in " + feedbackDir + ": " + feedback.store().users() + " users with recent events");
+        }
         ExecutorService callExecutor = callExecutorKind.equals("direct") ? null : callExecutor();
         RecoServer server;
         try {
@@ -349,9 +390,12 @@ public final class ServeCommand implements Callable<Integer> {
             } else {
                 netty.executor(callExecutor);
             }
-            server = new RecoServer(netty, models, registry, limits, adminAuthorization, explainToken);
+            server = new RecoServer(netty, models, registry, limits, adminAuthorization, explainToken, feedback);
         } catch (IOException | RuntimeException e) {
             models.close();
+            if (feedback != null) {
+                feedback.close();
+            }
             shutdownNow(callExecutor);
             return startupFailure(rootMessage(e), e);
         }

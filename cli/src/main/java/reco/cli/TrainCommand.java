@@ -3,7 +3,9 @@ package reco.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import reco.model.feedback.FeedbackLog;
 import reco.trainer.io.Dataset;
+import reco.trainer.io.FeedbackLogReader;
 import reco.trainer.io.DatasetLoader;
 import reco.trainer.io.ReadReport;
 import reco.trainer.pipeline.PhaseTimer;
@@ -32,6 +34,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model directory (created if needed).")
     Path out;
 
+    @Option(names = "--feedback", paramLabel = "DIR",
+            description = {"Also train on the live feedback recorded in DIR (the --feedback DIR of `reco serve`): every "
+                    + "event recorded until now. Servers then drop those events from their live store once they serve "
+                    + "this generation. Events recorded without a weight count as positives (weight max(1, --min-weight))."})
+    Path feedback;
+
     @Override
     public Integer call() throws Exception {
         PrintStream log = System.err;
@@ -39,10 +47,17 @@ public final class TrainCommand implements Callable<Integer> {
         var settings = training.toSettings();
         var contextSettings = context.toSettings(); // validated before the (slow) read
         long start = System.nanoTime();
-        Dataset dataset = DatasetLoader.load(data.toLoadRequest(), progress);
+        FeedbackLog.Snapshot feedbackLog = feedback == null ? null
+                : FeedbackLogReader.snapshot(feedback, System::currentTimeMillis);
+        float unweighted = Float.isFinite(settings.minWeight()) ? Math.max(1f, settings.minWeight()) : 1f;
+        Dataset dataset = DatasetLoader.load(data.toLoadRequest(), feedbackLog, unweighted, progress);
         double loadSeconds = (System.nanoTime() - start) / 1e9;
         printReports(dataset, log);
-        Trainer.Result result = new Trainer(settings, contextSettings, progress, log).train(dataset, out);
+        Trainer trainer = new Trainer(settings, contextSettings, progress, log);
+        if (feedbackLog != null) {
+            trainer.manifestParameter(FeedbackLog.CUTOFF_PARAMETER, feedbackLog.cutoffMillis());
+        }
+        Trainer.Result result = trainer.train(dataset, out);
         PhaseTimer timings = result.timings();
         timings.record("read input", loadSeconds);
         timings.print(log);

@@ -17,6 +17,7 @@ import reco.server.admin.AdminAuthorizationInterceptor;
 import reco.server.admin.AdminService;
 import reco.server.admin.ModelControl;
 import reco.server.metrics.ServerMetrics;
+import reco.server.feedback.LiveFeedback;
 import reco.v1.RecommenderGrpc;
 
 import java.io.IOException;
@@ -55,6 +56,7 @@ public final class RecoServer {
     private final ModelHolder models;
     private final ModelControl control;
     private final AdminAuthorization adminAuthorization;
+    private final LiveFeedback feedback;
     private final HealthStatusManager health = new HealthStatusManager();
     private final Object lifecycle = new Object();
     private boolean shutdownStarted;
@@ -92,12 +94,23 @@ public final class RecoServer {
      */
     public RecoServer(ServerBuilder<?> builder, ModelHolder models, MeterRegistry registry, CallLimits limits,
                       AdminAuthorization adminAuthorization, BearerToken explainToken) {
+        this(builder, models, registry, limits, adminAuthorization, explainToken, null);
+    }
+
+    /**
+     * As above, with live feedback: RecordInteractions records into {@code feedback}, recommendations for a
+     * user fold in their recorded events, and a published generation trained on the feedback log retires
+     * the events it holds. The server closes {@code feedback} on shutdown. Null: live feedback is off.
+     */
+    public RecoServer(ServerBuilder<?> builder, ModelHolder models, MeterRegistry registry, CallLimits limits,
+                      AdminAuthorization adminAuthorization, BearerToken explainToken, LiveFeedback feedback) {
         this.models = models;
         this.adminAuthorization = java.util.Objects.requireNonNull(adminAuthorization, "adminAuthorization");
         this.control = new ModelControl(models);
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         health.setStatus(SERVICE_NAME, ServingStatus.NOT_SERVING);
-        RecommenderService service = new RecommenderService(models, registry);
+        this.feedback = feedback;
+        RecommenderService service = new RecommenderService(models, registry, feedback);
         MetricCollectingServerInterceptor metrics = new MetricCollectingServerInterceptor(registry,
                 counter -> counter, ServerMetrics::withLatencyBuckets);
         metrics.preregisterService(service);
@@ -141,6 +154,9 @@ public final class RecoServer {
                 }
             }
         });
+        if (feedback != null) {
+            models.onPublish(served -> feedback.generationPublished(served.generation()));
+        }
         models.onWithdraw(() -> {
             synchronized (lifecycle) {
                 if (!shutdownStarted) {
@@ -227,6 +243,9 @@ public final class RecoServer {
             deadlines.shutdownNow();
             control.close();
             models.close();
+            if (feedback != null) {
+                feedback.close();
+            }
         }
     }
 

@@ -28,8 +28,11 @@ import reco.v1.RecommendForItemsRequest;
 import reco.v1.RecommendForUserRequest;
 import reco.v1.RecommendResponse;
 import reco.v1.RecommenderGrpc;
+import reco.v1.RecordInteractionsRequest;
+import reco.v1.RecordInteractionsResponse;
 import reco.v1.ScoredItem;
 import reco.v1.SimilarItemsRequest;
+import reco.server.feedback.LiveFeedback;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -52,9 +55,16 @@ public final class RecommenderService extends RecommenderGrpc.RecommenderImplBas
     private final ModelHolder models;
     private final Map<String, Counter> fallbacks;
     private final Explanations explanations = new Explanations();
+    private final FeedbackRequests feedback;
 
     public RecommenderService(ModelHolder models, MeterRegistry registry) {
+        this(models, registry, null);
+    }
+
+    /** @param feedback live feedback (RecordInteractions and the recorded events of users), or null when off */
+    public RecommenderService(ModelHolder models, MeterRegistry registry, LiveFeedback feedback) {
         this.models = models;
+        this.feedback = new FeedbackRequests(feedback);
         this.fallbacks = Map.of(
                 FALLBACK_UNKNOWN_USER, fallbackCounter(registry, FALLBACK_UNKNOWN_USER),
                 FALLBACK_NO_HISTORY, fallbackCounter(registry, FALLBACK_NO_HISTORY),
@@ -110,7 +120,72 @@ public final class RecommenderService extends RecommenderGrpc.RecommenderImplBas
 
     @Override
     public void explain(ExplainRequest request, StreamObserver<ExplainResponse> responses) {
-        unary(responses, "Explain", () -> Explanations.validate(request), lease -> explanations.explain(lease, request));
+        unary(responses, "Explain", () -> Explanations.validate(request),
+                lease -> explanations.explain(lease, feedback.withRecorded(lease.generation(), request)));
+    }
+
+    @Override
+    public void recordInteractions(RecordInteractionsRequest request, StreamObserver<RecordInteractionsResponse> responses) {
+        unary(responses, "RecordInteractions", () -> {
+            feedback.requireEnabled();
+            FeedbackRequests.validate(request, feedback.nowMillis());
+        }, lease -> feedback.record(lease.generation(), request));
+    }
+
+    @Override
+    public StreamObserver<RecordInteractionsRequest> recordInteractionsStream(
+            StreamObserver<RecordInteractionsResponse> responses) {
+        return new StreamObserver<>() {
+            private final RecordInteractionsResponse.Builder total = RecordInteractionsResponse.newBuilder();
+            private boolean failed;
+
+            @Override
+            public void onNext(RecordInteractionsRequest batch) {
+                if (failed) {
+                    return;
+                }
+                try {
+                    Statuses.checkNotCancelled();
+                    feedback.requireEnabled();
+                    FeedbackRequests.validate(batch, feedback.nowMillis());
+                    try (ServedGeneration.Lease lease = models.acquire()) {
+                        if (lease == null) {
+                            throw Statuses.unavailable();
+                        }
+                        RecordInteractionsResponse r = feedback.record(lease.generation(), batch);
+                        total.setRecorded(total.getRecorded() + r.getRecorded())
+                                .setUnknownItems(total.getUnknownItems() + r.getUnknownItems())
+                                .setGenerationId(r.getGenerationId());
+                        for (String id : r.getUnknownItemIdsList()) {
+                            if (total.getUnknownItemIdsCount() < FeedbackRequests.MAX_UNKNOWN_IDS_LISTED
+                                    && !total.getUnknownItemIdsList().contains(id)) {
+                                total.addUnknownItemIds(id);
+                            }
+                        }
+                    }
+                } catch (RuntimeException | Error e) {
+                    failed = true;
+                    try {
+                        responses.onError(Statuses.toStatus(e, "RecordInteractionsStream").asRuntimeException());
+                    } catch (RuntimeException ignored) {
+                        // the call is already closed
+                    }
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                failed = true; // the client gave up: the batches already received stay recorded
+            }
+
+            @Override
+            public void onCompleted() {
+                if (!failed) {
+                    responses.onNext(total.build());
+                    responses.onCompleted();
+                }
+            }
+        };
     }
 
     @Override
@@ -224,8 +299,10 @@ public final class RecommenderService extends RecommenderGrpc.RecommenderImplBas
         return response(g, result, r.getOmitMetadata(), FALLBACK_NO_NEIGHBOURS);
     }
 
-    private RecommendResponse recommendForUser(ServedGeneration.Lease lease, RecommendForUserRequest r) {
+    private RecommendResponse recommendForUser(ServedGeneration.Lease lease, RecommendForUserRequest request) {
         Generation g = lease.generation();
+        // recorded events join the request as recent items (and seen items): the path recent_item_ids takes
+        RecommendForUserRequest r = feedback.withRecorded(g, request);
         Recommender recommender = lease.recommender();
         ModelKind model = recommender.resolve(ModelKinds.fromProto(r.getModel()));
         int user = g.userIndex().indexOf(r.getUserId());

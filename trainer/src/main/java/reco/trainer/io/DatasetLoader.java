@@ -39,6 +39,16 @@ public final class DatasetLoader {
      * {@code progress} (one phase named {@code read FILENAME}).
      */
     public static Dataset load(LoadRequest request, Progress.Factory progress) throws IOException {
+        return load(request, null, Float.NaN, progress);
+    }
+
+    /**
+     * As {@link #load(LoadRequest, Progress.Factory)}, with the live feedback event log's snapshot read as
+     * interactions right after the interactions file (so its items are interacted items too); events
+     * recorded without a weight get {@code unweighted}. {@code feedback} null: no feedback.
+     */
+    public static Dataset load(LoadRequest request, reco.model.feedback.FeedbackLog.Snapshot feedback, float unweighted,
+            Progress.Factory progress) throws IOException {
         Resolved files = resolve(request);
         Interactions interactions = new Interactions();
         ItemMetadata metadata = new ItemMetadata(interactions.items);
@@ -47,6 +57,9 @@ public final class DatasetLoader {
 
         reports.add(InteractionsReader.read(files.interactions, files.format, options, request.strict(), interactions,
                 progress));
+        if (feedback != null) {
+            reports.add(FeedbackLogReader.read(feedback, unweighted, request.strict(), interactions));
+        }
         int interactedItems = interactions.itemCount();
         if (files.items != null) {
             ItemsReader.read(files.items, files.format, options, request.strict(), metadata, reports);

@@ -50,6 +50,8 @@ public final class Trainer {
     private final ContextSettings context;
     private final Progress.Factory progress;
     private final PrintStream log;
+    /** Extra manifest parameters the caller adds (e.g. the feedback log's cut-off), in insertion order. */
+    private final Map<String, Object> extraParameters = new LinkedHashMap<>();
 
     public Trainer(TrainSettings settings, Progress.Factory progress, PrintStream log) {
         this(settings, ContextSettings.defaults(), progress, log);
@@ -61,6 +63,15 @@ public final class Trainer {
         this.context = context;
         this.progress = progress;
         this.log = log;
+    }
+
+    /**
+     * Adds a parameter to the manifest of every generation this trainer writes, e.g. the cut-off of the
+     * feedback event log it was given ({@link reco.model.feedback.FeedbackLog#CUTOFF_PARAMETER}).
+     */
+    public Trainer manifestParameter(String name, Object value) {
+        extraParameters.put(name, value);
+        return this;
     }
 
     public Result train(Dataset dataset, Path modelRoot) throws IOException {
@@ -202,6 +213,9 @@ public final class Trainer {
                 b.parameter("recencyFloor", settings.recencyFloor());
                 b.parameter("profileHalfLifeDays", settings.profileHalfLifeDays());
                 b.parameter("seed", settings.seed());
+                for (Map.Entry<String, Object> e : extraParameters.entrySet()) {
+                    b.parameter(e.getKey(), e.getValue());
+                }
                 Manifest.Counts c = counts(dataset, data);
                 return b.commit(c, defaultModel, settings.keepGenerations());
             }
