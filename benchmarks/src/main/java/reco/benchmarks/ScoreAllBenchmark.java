@@ -17,7 +17,7 @@ import reco.model.format.ModelFile;
 import reco.model.generation.EmbeddingMatrix;
 import reco.model.generation.GenerationFiles;
 import reco.model.scoring.DotProductTopK;
-import reco.model.scoring.TopK;
+import reco.model.topk.TopK;
 import reco.model.vector.VectorKernels;
 
 import java.io.IOException;

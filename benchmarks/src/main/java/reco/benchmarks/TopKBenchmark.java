@@ -12,7 +12,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import reco.model.scoring.TopK;
+import reco.model.topk.TopK;
 
 import java.util.Arrays;
 import java.util.Random;

@@ -3,7 +3,7 @@ package reco.model.ann;
 import reco.model.format.ModelFile;
 import reco.model.format.ModelFormatException;
 import reco.model.format.SectionType;
-import reco.model.scoring.TopK;
+import reco.model.topk.TopK;
 import reco.model.vector.VectorUtil;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package reco.model.scoring;
 
+import reco.model.topk.TopK;
 import reco.model.vector.VectorKernels;
 import reco.model.vector.VectorUtil;
 
@@ -31,7 +32,16 @@ public final class DotProductTopK {
      */
     public static void select(VectorKernels kernels, float[] q, MemorySegment matrix, int rows, TopK top,
                               IntPredicate accept) {
-        float[] block = new float[Math.min(BLOCK_ROWS, Math.max(rows, 1))];
+        select(kernels, q, matrix, rows, top, accept, new float[Math.min(BLOCK_ROWS, Math.max(rows, 1))]);
+    }
+
+    /** {@link #select(VectorKernels, float[], MemorySegment, int, TopK, IntPredicate)} on the active kernels, scoring into {@code block} (reused scratch). */
+    static void select(float[] q, MemorySegment matrix, int rows, TopK top, IntPredicate accept, float[] block) {
+        select(VectorUtil.active(), q, matrix, rows, top, accept, block);
+    }
+
+    private static void select(VectorKernels kernels, float[] q, MemorySegment matrix, int rows, TopK top,
+                               IntPredicate accept, float[] block) {
         for (int from = 0; from < rows; from += block.length) {
             int count = Math.min(block.length, rows - from);
             kernels.scoreRange(q, matrix, from, count, block, 0);

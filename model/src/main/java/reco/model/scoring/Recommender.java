@@ -7,9 +7,10 @@ import reco.model.generation.Manifest;
 import reco.model.generation.NeighborLists;
 import reco.model.generation.PopularityRanking;
 import reco.model.generation.UserHistories;
-import reco.model.vector.VectorUtil;
+import reco.model.topk.TopK;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,10 @@ import java.util.Map;
  * <p>Strategies: neighbour models (content, item-kNN, EASE) score an item by summing, over the
  * profile's items, profile weight x neighbour score; embedding models (ALS) score by dot product
  * with the user's vector; hybrid blends its components after scaling each to [0, 1] by its best
- * score; popularity serves users the model knows nothing about. Thread-safe; per-thread scratch.
+ * score; popularity serves users the model knows nothing about. Each model of the generation gets its
+ * {@link Scorer} once, here; a request is resolved once into a {@link ScoringRequest} that the scorer
+ * ranks without per-request work or allocation proportional to the catalogue. Thread-safe; per-thread
+ * scratch.
  */
 public final class Recommender {
     /** Default half-life of a user's past interactions when building content profiles. */
@@ -32,7 +36,8 @@ public final class Recommender {
     private final double profileHalfLifeSeconds;
     private final Map<ModelKind, Map<ModelKind, Double>> hybridComponents = new EnumMap<>(ModelKind.class);
     private final FoldIn foldIn;
-    private final ThreadLocal<Scratch> scratch;
+    private final Map<ModelKind, Scorer> scorers = new EnumMap<>(ModelKind.class);
+    private final ThreadLocal<ScoringScratch> scratch;
 
     /** Solves a user vector from a weighted item list for an embedding model (null: not supported). */
     public interface FoldIn {
@@ -60,7 +65,38 @@ public final class Recommender {
                 hybridComponents.put(ModelKind.fromId(m.name()), weights);
             }
         }
-        this.scratch = ThreadLocal.withInitial(() -> new Scratch(itemCount));
+        for (ModelKind kind : ModelKind.values()) {
+            if (kind != ModelKind.POPULARITY && generation.hasModel(kind)) {
+                scorers.put(kind, scorerFor(kind));
+            }
+        }
+        this.scratch = ThreadLocal.withInitial(() -> new ScoringScratch(itemCount));
+    }
+
+    private Scorer scorerFor(ModelKind kind) {
+        Map<ModelKind, Double> components = hybridComponents.get(kind);
+        if (components == null) {
+            return (Scorer) componentFor(kind);
+        }
+        Scorer.Component[] parts = new Scorer.Component[components.size()];
+        float[] weights = new float[components.size()];
+        int c = 0;
+        for (Map.Entry<ModelKind, Double> e : components.entrySet()) { // EnumMap: component order is fixed
+            parts[c] = componentFor(e.getKey());
+            weights[c] = (float) (double) e.getValue();
+            c++;
+        }
+        return new BlendScorer(kind, parts, weights);
+    }
+
+    /** Embedding models score by dot product (ALS even when it also has neighbour lists), others by neighbours. */
+    private Scorer.Component componentFor(ModelKind kind) {
+        NeighborScorer neighbors = generation.neighbors(kind) == null ? null
+                : new NeighborScorer(kind, generation.neighbors(kind));
+        if (generation.itemEmbeddings(kind) != null && (neighbors == null || kind == ModelKind.ALS)) {
+            return new EmbeddingScorer(kind, generation, foldIn, neighbors);
+        }
+        return neighbors != null ? neighbors : new NeighborScorer(kind, null);
     }
 
     public Generation generation() {
@@ -88,44 +124,44 @@ public final class Recommender {
 
     public Recommendations similarItems(int item, int k, ModelKind requested, ItemFilter filter) {
         ModelKind model = resolve(requested);
-        Scratch s = scratch.get();
-        s.begin(k);
         IntSet exclude = new IntSet(1);
         exclude.add(item);
         if (model == ModelKind.POPULARITY) {
             return popular(k, filter, exclude, null);
         }
-        ModelKind served = model;
+        ScoringScratch s = scratch.get();
+        TopK top = s.top.reset(k);
         if (generation.neighbors(model) == null && generation.approximateIndex(model) != null
                 && !hybridComponents.containsKey(model)) {
             // large catalogues keep no all-pairs neighbour lists: ask the approximate index for the
             // items with the largest inner product with this item's vector
             EmbeddingMatrix vectors = generation.itemEmbeddings(model);
-            float[] q = new float[vectors.dimensions()];
+            float[] q = s.slot(0).userBuffer(vectors.dimensions());
             vectors.copyRow(item, q);
-            generation.approximateIndex(model).search(q, k, s.top, j -> j != item && filter.accepts(j));
-            int[] items = new int[k];
-            float[] scores = new float[k];
-            int n = s.top.drainInto(items, scores);
-            return new Recommendations(java.util.Arrays.copyOf(items, n), java.util.Arrays.copyOf(scores, n), model, null);
+            generation.approximateIndex(model).search(q, k, top, j -> j != item && filter.accepts(j));
+            return drain(top, k, model, null, null, false);
         }
-        if (!accumulateNeighbors(s, model, item, 1f)) {
+        ScoringRequest request = new ScoringRequest(model, -1, null, false, exclude, filter, k);
+        SparseScores acc = s.slot(0).beginSparse();
+        if (!accumulateNeighbors(acc, model, item, 1f)) {
             ModelKind fallback = generation.hasModel(ModelKind.CONTENT) && model != ModelKind.CONTENT
                     && generation.neighbors(ModelKind.CONTENT) != null ? ModelKind.CONTENT : null;
             String reason = "item has no " + model + " neighbours";
             if (fallback != null) {
-                s.begin(k);
-                if (accumulateNeighbors(s, fallback, item, 1f)) {
-                    return select(s, k, filter, exclude, fallback, reason + ": content neighbours", false);
+                acc = s.slot(0).beginSparse();
+                if (accumulateNeighbors(acc, fallback, item, 1f)) {
+                    NeighborScorer.offerTouched(acc, request, top);
+                    return drain(top, k, fallback, reason + ": content neighbours", null, false);
                 }
             }
             return popular(k, filter, exclude, reason + ": popular items");
         }
-        return select(s, k, filter, exclude, served, null, false);
+        NeighborScorer.offerTouched(acc, request, top);
+        return drain(top, k, model, null, null, false);
     }
 
     /** Adds weight x neighbour score of {@code item}'s list (or lists, for hybrid); false when empty. */
-    private boolean accumulateNeighbors(Scratch s, ModelKind model, int item, float weight) {
+    private boolean accumulateNeighbors(SparseScores acc, ModelKind model, int item, float weight) {
         Map<ModelKind, Double> components = hybridComponents.get(model);
         if (components != null) {
             boolean any = false;
@@ -141,7 +177,7 @@ public final class Recommender {
                 float best = Math.abs(lists.score(start));
                 float scale = (float) (weight * c.getValue() / (best > 0 ? best : 1f));
                 for (long p = start; p < end; p++) {
-                    s.add(lists.neighbor(p), scale * lists.score(p));
+                    acc.add(lists.neighbor(p), scale * lists.score(p));
                 }
                 any = true;
             }
@@ -153,7 +189,7 @@ public final class Recommender {
         }
         long start = lists.start(item), end = lists.end(item);
         for (long p = start; p < end; p++) {
-            s.add(lists.neighbor(p), weight * lists.score(p));
+            acc.add(lists.neighbor(p), weight * lists.score(p));
         }
         return start != end;
     }
@@ -180,16 +216,16 @@ public final class Recommender {
                 seen.add(r);
             }
         }
-        Profile profile = profile(user, recentItems, model);
         if (model == ModelKind.POPULARITY) {
             return popular(k, filter, seen, null);
         }
+        Profile profile = profile(user, recentItems, model);
         if (profile.count == 0) {
             String reason = user < 0 ? "unknown user: popular items" : "user has no positive interactions: popular items";
             return popular(k, filter, seen, reason);
         }
         String reason = user < 0 ? "unknown user: recommendations from the recent items given" : null;
-        return scoreProfile(profile, user, recentItems.length > 0, k, model, filter, seen, reason);
+        return rank(new ScoringRequest(model, user, profile, recentItems.length > 0, seen, filter, k), reason);
     }
 
     /** Recommendations for an anonymous session or basket; unknown items must be dropped by the caller. */
@@ -206,60 +242,19 @@ public final class Recommender {
             return popular(k, filter, exclude, null);
         }
         Profile profile = profile(-1, items, model);
-        return scoreProfile(profile, -1, true, k, model, filter, exclude, null);
+        return rank(new ScoringRequest(model, -1, profile, true, exclude, filter, k), null);
     }
 
-    private Recommendations scoreProfile(Profile profile, int user, boolean hasExtraItems, int k, ModelKind model,
-                                         ItemFilter filter, IntSet exclude, String reason) {
-        Scratch s = scratch.get();
-        s.begin(k);
-        Map<ModelKind, Double> components = hybridComponents.get(model);
-        boolean scored = false;
-        if (components != null) {
-            for (Map.Entry<ModelKind, Double> c : components.entrySet()) {
-                Scratch part = s.part();
-                part.begin(k);
-                if (scoreSingle(part, profile, user, hasExtraItems, c.getKey())) {
-                    s.addScaled(part, (float) (double) c.getValue());
-                    scored = true;
-                }
-            }
-        } else {
-            scored = scoreSingle(s, profile, user, hasExtraItems, model);
-        }
-        if (!scored) {
+    private Recommendations rank(ScoringRequest request, String reason) {
+        ScoringScratch s = scratch.get();
+        s.top.reset(request.k());
+        if (!scorers.get(request.kind()).rank(request, s)) {
             // Nothing to rank by (items without neighbours, no fold-in for an embedding model): say so
             // instead of returning the popularity backfill labelled as the requested model.
-            return popular(k, filter, exclude, "the " + model + " model has no scores for these items: popular items");
+            return popular(request.k(), request.filter(), request.exclude(),
+                    "the " + request.kind() + " model has no scores for these items: popular items");
         }
-        return select(s, k, filter, exclude, model, reason, true);
-    }
-
-    /** Scores one non-hybrid model into {@code s}; false when it produced nothing. */
-    private boolean scoreSingle(Scratch s, Profile profile, int user, boolean hasExtraItems, ModelKind model) {
-        EmbeddingMatrix itemVectors = generation.itemEmbeddings(model);
-        if (itemVectors != null && generation.neighbors(model) == null || model == ModelKind.ALS && itemVectors != null) {
-            float[] u = null;
-            EmbeddingMatrix userVectors = generation.userEmbeddings(model);
-            if (user >= 0 && !hasExtraItems && userVectors != null) {
-                u = new float[userVectors.dimensions()];
-                userVectors.copyRow(user, u);
-            } else if (foldIn != null) {
-                u = foldIn.userVector(generation, model, profile.items, profile.weights, profile.count);
-            }
-            if (u != null) {
-                s.denseFrom(u, itemVectors);
-                return true;
-            }
-            if (generation.neighbors(model) == null) {
-                return false;
-            }
-        }
-        boolean any = false;
-        for (int p = 0; p < profile.count; p++) {
-            any |= accumulateNeighbors(s, model, profile.items[p], profile.weights[p]);
-        }
-        return any;
+        return drain(s.top, request.k(), request.kind(), reason, request, true);
     }
 
     /** A profile as the scorers see it: items (repeats possible) and their weights, parallel. */
@@ -331,20 +326,19 @@ public final class Recommender {
                 ModelKind.POPULARITY, reason);
     }
 
-    private Recommendations select(Scratch s, int k, ItemFilter filter, IntSet exclude, ModelKind served,
-                                   String reason, boolean backfill) {
-        TopK top = s.top;
-        s.forEachTouched((item, score) -> {
-            if (!top.wouldReject(score) && !exclude.contains(item) && filter.accepts(item)) {
-                top.offer(item, score);
-            }
-        });
-        int[] items = new int[k];
-        float[] scores = new float[k];
-        int n = top.drainInto(items, scores);
+    /**
+     * The top's items, best first. With {@code backfill} (a request), too few candidates (a short
+     * history, strict filters) are completed with popular items, scored below every model score so the
+     * model's ranking stays on top.
+     */
+    private Recommendations drain(TopK top, int k, ModelKind served, String reason, ScoringRequest request,
+                                  boolean backfill) {
+        int n = top.size();
+        int length = backfill ? k : n;
+        int[] items = new int[length];
+        float[] scores = new float[length];
+        top.drainInto(items, scores);
         if (backfill && n < k) {
-            // Too few candidates (a short history, strict filters): complete with popular items,
-            // scored below every model score so the model's ranking stays on top.
             float floor = n > 0 ? Math.min(0f, scores[n - 1]) : 0f;
             IntSet chosen = new IntSet(n + 1);
             for (int i = 0; i < n; i++) {
@@ -354,151 +348,14 @@ public final class Recommender {
             boolean recent = pop.size(true) > 0;
             for (int r = 0, size = pop.size(recent); r < size && n < k; r++) {
                 int item = pop.item(recent, r);
-                if (!chosen.contains(item) && !exclude.contains(item) && filter.accepts(item)) {
+                if (!chosen.contains(item) && request.test(item)) {
                     items[n] = item;
                     scores[n] = floor - 1e-3f * (r + 1) / size;
                     n++;
                 }
             }
         }
-        return new Recommendations(java.util.Arrays.copyOf(items, n), java.util.Arrays.copyOf(scores, n), served, reason);
-    }
-
-    private static final class Profile {
-        int[] items;
-        float[] weights;
-        int count;
-
-        Profile(int capacity) {
-            items = new int[Math.max(1, capacity)];
-            weights = new float[Math.max(1, capacity)];
-        }
-
-        void add(int item, float w) {
-            items[count] = item;
-            weights[count] = w;
-            count++;
-        }
-    }
-
-    interface ScoreConsumer {
-        void accept(int item, float score);
-    }
-
-    /**
-     * Per-thread accumulator over the catalogue. Entries are valid only where {@code stamp} equals
-     * the current call's stamp, so nothing is cleared between calls.
-     */
-    static final class Scratch {
-        final float[] acc;
-        final int[] stamp;
-        final int[] touched;
-        int touchedCount;
-        int current;
-        boolean dense;
-        final TopK top = new TopK(16);
-        private Scratch part;
-        private final int n;
-
-        Scratch(int n) {
-            this.n = n;
-            acc = new float[n];
-            stamp = new int[n];
-            touched = new int[n];
-        }
-
-        Scratch part() {
-            if (part == null) {
-                part = new Scratch(n);
-            }
-            return part;
-        }
-
-        void begin(int k) {
-            current++;
-            if (current == 0) { // wrapped: clear stamps once every 2^32 calls
-                java.util.Arrays.fill(stamp, 0);
-                current = 1;
-            }
-            touchedCount = 0;
-            dense = false;
-            top.reset(k);
-        }
-
-        void add(int item, float v) {
-            if (stamp[item] != current) {
-                stamp[item] = current;
-                acc[item] = v;
-                touched[touchedCount++] = item;
-            } else {
-                acc[item] += v;
-            }
-        }
-
-        void denseFrom(float[] u, EmbeddingMatrix items) {
-            if (u.length != items.dimensions()) {
-                throw new IllegalStateException("user vector has " + u.length + " dimensions, items " + items.dimensions());
-            }
-            VectorUtil.scoreAll(u, items.vectors(), n, acc);
-            java.util.Arrays.fill(stamp, current);
-            dense = true;
-        }
-
-        float max() {
-            float m = 0;
-            if (dense) {
-                for (int i = 0; i < n; i++) {
-                    m = Math.max(m, acc[i]);
-                }
-            } else {
-                for (int t = 0; t < touchedCount; t++) {
-                    m = Math.max(m, acc[touched[t]]);
-                }
-            }
-            return m;
-        }
-
-        /** Adds {@code weight * other / max(other)} (scaling the other model to [.., 1]). */
-        void addScaled(Scratch other, float weight) {
-            float max = other.max();
-            float scale = max > 0 ? weight / max : weight;
-            if (other.dense) {
-                if (!dense) {
-                    // keep sparse entries, then make everything dense
-                    for (int i = 0; i < n; i++) {
-                        if (stamp[i] != current) {
-                            acc[i] = 0;
-                            stamp[i] = current;
-                        }
-                    }
-                    dense = true;
-                }
-                for (int i = 0; i < n; i++) {
-                    acc[i] += scale * other.acc[i];
-                }
-            } else {
-                for (int t = 0; t < other.touchedCount; t++) {
-                    int item = other.touched[t];
-                    if (dense) {
-                        acc[item] += scale * other.acc[item];
-                    } else {
-                        add(item, scale * other.acc[item]);
-                    }
-                }
-            }
-        }
-
-        void forEachTouched(ScoreConsumer c) {
-            if (dense) {
-                for (int i = 0; i < n; i++) {
-                    c.accept(i, acc[i]);
-                }
-            } else {
-                for (int t = 0; t < touchedCount; t++) {
-                    int item = touched[t];
-                    c.accept(item, acc[item]);
-                }
-            }
-        }
+        return n == length ? new Recommendations(items, scores, served, reason)
+                : new Recommendations(Arrays.copyOf(items, n), Arrays.copyOf(scores, n), served, reason);
     }
 }

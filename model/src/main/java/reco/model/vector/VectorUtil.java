@@ -127,6 +127,15 @@ public final class VectorUtil {
         return SELECTION.reason();
     }
 
+    /**
+     * True when the active kernels are the {@code jdk.incubator.vector} ones. This is the project's one
+     * SIMD selection: other Vector API code (the trainer's ALS and EASE kernels) follows it instead of
+     * choosing by itself, so {@value #PROPERTY} switches every kernel at once.
+     */
+    public static boolean vectorApiActive() {
+        return ACTIVE != ScalarVectorKernels.INSTANCE;
+    }
+
     /** The plain-Java kernels, whatever is active. */
     public static VectorKernels scalar() {
         return ScalarVectorKernels.INSTANCE;

@@ -1,6 +1,6 @@
 package reco.model.ann;
 
-import reco.model.scoring.TopK;
+import reco.model.topk.TopK;
 import reco.model.vector.VectorUtil;
 
 import java.lang.foreign.MemorySegment;

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import reco.model.format.ModelFile;
 import reco.model.generation.EmbeddingMatrix;
 import reco.model.generation.GenerationFiles;
-import reco.model.scoring.TopK;
+import reco.model.topk.TopK;
 
 import java.io.IOException;
 import java.io.PrintStream;

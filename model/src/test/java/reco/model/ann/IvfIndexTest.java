@@ -9,7 +9,7 @@ import reco.model.format.ModelFile;
 import reco.model.format.ModelFileWriter;
 import reco.model.format.ModelFormatException;
 import reco.model.format.SectionType;
-import reco.model.scoring.TopK;
+import reco.model.topk.TopK;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;

@@ -1,5 +1,6 @@
 package reco.model.scoring;
 
+import reco.model.topk.TopK;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reco.model.ModelKind;

@@ -1,5 +1,6 @@
 package reco.model.scoring;
 
+import reco.model.topk.TopK;
 import org.junit.jupiter.api.Test;
 import reco.model.vector.VectorKernels;
 import reco.model.vector.VectorUtil;

@@ -6,7 +6,7 @@ import reco.trainer.data.TrainingData;
 import reco.trainer.io.Dataset;
 import reco.trainer.models.ease.DenseEase;
 import reco.trainer.models.ease.Ease;
-import reco.trainer.models.topk.TopKHeap;
+import reco.model.topk.TopK;
 import reco.trainer.pipeline.TrainSettings;
 import reco.trainer.progress.Progress;
 
@@ -126,13 +126,13 @@ public final class EaseDenseComparison {
                 for (long p = data.historyOffsets[user]; p < data.historyOffsets[user + 1]; p++) {
                     seen[data.historyItems[(int) p]] = true;
                 }
-                TopKHeap heap = new TopKHeap(listLength);
+                TopK heap = new TopK(listLength);
                 for (int i = 0; i < data.items; i++) {
-                    if (!seen[i] && acc[i] != 0 && heap.competitive((float) acc[i])) {
+                    if (!seen[i] && acc[i] != 0 && !heap.wouldReject((float) acc[i])) {
                         heap.offer(i, (float) acc[i]);
                     }
                 }
-                int n = heap.drainBestFirst(ids, best, 0);
+                int n = heap.drainInto(ids, best, 0);
                 for (int r = 0; r < n; r++) {
                     list.add(items.id(ids[r]));
                 }

@@ -1,25 +1,16 @@
 package reco.trainer.models.als;
 
+import reco.model.vector.VectorUtil;
+
 /**
- * The float kernels of the ALS hot loop. A scalar and a {@code jdk.incubator.vector} implementation are chosen
- * once at class initialisation (the vector one when the module is present); {@code -Dreco.als.vector=false}
- * forces the scalar one. The choice is fixed for the JVM, so results never depend on thread count.
+ * The float kernels of the ALS hot loop. A scalar and a {@code jdk.incubator.vector} implementation; which one
+ * runs follows the project's one kernel selection ({@link VectorUtil#vectorApiActive()}, {@code -Dreco.vector}).
+ * The choice is fixed for the JVM, so results never depend on thread count.
  */
 final class AlsKernels {
     private AlsKernels() {}
 
-    static final boolean VECTORIZED = chooseVectorized();
-
-    private static boolean chooseVectorized() {
-        if (!Boolean.parseBoolean(System.getProperty("reco.als.vector", "true"))) {
-            return false;
-        }
-        try {
-            return PanamaAlsKernels.available();
-        } catch (LinkageError e) { // jdk.incubator.vector not added to the module graph
-            return false;
-        }
-    }
+    static final boolean VECTORIZED = VectorUtil.vectorApiActive() && PanamaAlsKernels.available();
 
     /** {@code sum a[ao + k] * b[bo + k]} for k in [0, n). */
     static float dot(float[] a, int ao, float[] b, int bo, int n) {

@@ -1,7 +1,7 @@
 package reco.trainer.models.als;
 
 import reco.model.Neighborhoods;
-import reco.model.scoring.TopK;
+import reco.model.topk.TopK;
 import reco.trainer.models.parallel.ParallelRange;
 import reco.trainer.progress.Progress;
 

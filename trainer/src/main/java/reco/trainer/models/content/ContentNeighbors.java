@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import reco.model.Neighborhoods;
 import reco.trainer.math.CsrMatrix;
-import reco.trainer.models.topk.TopKHeap;
+import reco.model.topk.TopK;
 import reco.trainer.progress.Progress;
 
 /**
@@ -112,7 +112,7 @@ public final class ContentNeighbors {
         private final CsrMatrix invertedIndex;
         private final float[] accumulator;
         private final int[] touched;
-        private final TopKHeap heap;
+        private final TopK heap;
         private final int[] outItems;
         private final float[] outScores;
 
@@ -122,7 +122,7 @@ public final class ContentNeighbors {
             int n = rows.rows;
             accumulator = new float[n];
             touched = new int[n];
-            heap = new TopKHeap(k);
+            heap = new TopK(k);
             outItems = new int[CHUNK_SIZE * k];
             outScores = new float[CHUNK_SIZE * k];
         }
@@ -167,11 +167,11 @@ public final class ContentNeighbors {
                 float score = acc[j];
                 acc[j] = 0f;
                 // competitive() rejects most candidates with one compare once the heap is full
-                if (score > 0f && j != i && heap.competitive(score)) {
+                if (score > 0f && j != i && !heap.wouldReject(score)) {
                     heap.offer(j, score);
                 }
             }
-            return heap.drainBestFirst(outItems, outScores, offset);
+            return heap.drainInto(outItems, outScores, offset);
         }
     }
 }

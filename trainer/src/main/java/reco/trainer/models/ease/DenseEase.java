@@ -5,7 +5,7 @@ import reco.model.Neighborhoods;
 import reco.trainer.math.CsrMatrix;
 import reco.trainer.models.knn.ItemKnn;
 import reco.trainer.models.parallel.ParallelRange;
-import reco.trainer.models.topk.TopKHeap;
+import reco.model.topk.TopK;
 
 /**
  * A fitted EASE model with its dense weights B over the modelled items (see {@link Ease}). Holds
@@ -75,7 +75,7 @@ public final class DenseEase {
         boolean byMagnitude = rule == Pruning.LARGEST_MAGNITUDE;
         int chunk = 64;
         ParallelRange.run((n + chunk - 1) / chunk, threads, "ease-prune", w -> {
-            TopKHeap heap = new TopKHeap(slot);
+            TopK heap = new TopK(slot);
             long[] order = new long[slot];
             return c -> {
                 for (int i = c * chunk, end = Math.min(n, i + chunk); i < end; i++) {
@@ -84,18 +84,18 @@ public final class DenseEase {
                     for (int j = 0; j < n; j++) {
                         float score = (float) weights[row + j];
                         float key = byMagnitude ? Math.abs(score) : score;
-                        if (key > 0 && j != i && heap.competitive(key)) {
+                        if (key > 0 && j != i && !heap.wouldReject(key)) {
                             heap.offer(j, key);
                         }
                     }
                     int source = modelItems[i];
                     int base = source * slot;
-                    int size = heap.drainBestFirst(slotItems, slotScores, base);
+                    int size = heap.drainInto(slotItems, slotScores, base);
                     for (int t = 0; t < size; t++) {
                         int local = slotItems[base + t];
                         float score = (float) weights[row + local];
                         // value descending, then lower index: sort ascending on (~value bits, index)
-                        order[t] = ((long) ~TopKHeap.sortableBits(score) << 32) | local;
+                        order[t] = ((long) ~TopK.sortableBits(score) << 32) | local;
                     }
                     if (byMagnitude) {
                         Arrays.sort(order, 0, size);
@@ -141,8 +141,8 @@ public final class DenseEase {
         double[] prunedScores = new double[catalogueSize];
         boolean[] touched = new boolean[catalogueSize];
         boolean[] seen = new boolean[catalogueSize];
-        TopKHeap denseTop = new TopKHeap(topN);
-        TopKHeap prunedTop = new TopKHeap(topN);
+        TopK denseTop = new TopK(topN);
+        TopK prunedTop = new TopK(topN);
         int[] denseIds = new int[topN];
         int[] prunedIds = new int[topN];
         float[] scratch = new float[topN];
@@ -195,8 +195,8 @@ public final class DenseEase {
                         prunedTop.offer(target, (float) prunedScores[target]);
                     }
                 }
-                int denseCount = denseTop.drainBestFirst(denseIds, scratch, 0);
-                int prunedCount = prunedTop.drainBestFirst(prunedIds, scratch, 0);
+                int denseCount = denseTop.drainInto(denseIds, scratch, 0);
+                int prunedCount = prunedTop.drainInto(prunedIds, scratch, 0);
                 int common = 0;
                 for (int a = 0; a < denseCount; a++) {
                     for (int b = 0; b < prunedCount; b++) {

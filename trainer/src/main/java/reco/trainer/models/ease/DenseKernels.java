@@ -3,22 +3,22 @@ package reco.trainer.models.ease;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
+import reco.model.vector.VectorUtil;
 
 /**
  * Dense double kernels over one row-major n x n array: dot products of two row segments, and a tiled
  * "rows times rows transposed" update {@code a[x][y] += sign * sum_k a[x][k] * a[y][k]}. Every step of
  * the SPD inverse is written in that row-dot-row form, so both operands stream contiguously.
  *
- * <p>A {@code jdk.incubator.vector} implementation and a scalar one are chosen once at class load;
- * {@code -Dreco.simd=false} forces the scalar one (tests compare the two).
+ * <p>A {@code jdk.incubator.vector} implementation and a scalar one; which one runs follows the project's one
+ * kernel selection ({@link VectorUtil#vectorApiActive()}, {@code -Dreco.vector}); tests compare the two.
  */
 final class DenseKernels {
     /** Depth chunk: 4 + 4 rows x 256 doubles = 16 KiB stay in L1 while a 4x4 block is computed. */
     static final int DEPTH_CHUNK = 256;
 
     private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
-    static final boolean VECTORIZED = !"false".equalsIgnoreCase(System.getProperty("reco.simd", "true"))
-            && SPECIES.length() >= 2;
+    static final boolean VECTORIZED = VectorUtil.vectorApiActive() && SPECIES.length() >= 2;
 
     private DenseKernels() {}
 

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import reco.model.Neighborhoods;
 import reco.trainer.math.CsrMatrix;
 import reco.trainer.models.parallel.ParallelRange;
-import reco.trainer.models.topk.TopKHeap;
+import reco.model.topk.TopK;
 import reco.trainer.progress.Progress;
 
 /**
@@ -89,7 +89,7 @@ public final class ItemKnn {
             ParallelRange.run(chunks, threads, "item-knn", worker -> {
                 double[] dots = new double[itemCount];
                 int[] touched = new int[itemCount];
-                TopKHeap heap = new TopKHeap(k);
+                TopK heap = new TopK(k);
                 return chunk -> {
                     int first = chunk * ITEMS_PER_CHUNK;
                     int last = Math.min(itemCount, first + ITEMS_PER_CHUNK);
@@ -105,7 +105,7 @@ public final class ItemKnn {
     }
 
     private static int neighboursOf(int item, CsrMatrix userItem, CsrMatrix itemUser, double[] norms, double shrink,
-                                    double[] dots, int[] touched, TopKHeap heap,
+                                    double[] dots, int[] touched, TopK heap,
                                     int[] outItems, float[] outScores, int outOffset) {
         double itemNorm = norms[item];
         if (itemNorm == 0) {
@@ -136,11 +136,11 @@ public final class ItemKnn {
                 continue;
             }
             float sim = (float) (dot / (itemNorm * norms[other] + shrink));
-            if (sim > 0 && heap.competitive(sim)) {
+            if (sim > 0 && !heap.wouldReject(sim)) {
                 heap.offer(other, sim);
             }
         }
-        return heap.drainBestFirst(outItems, outScores, outOffset);
+        return heap.drainInto(outItems, outScores, outOffset);
     }
 
     /**

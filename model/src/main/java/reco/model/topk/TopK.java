@@ -1,20 +1,30 @@
-package reco.model.scoring;
-
-import java.util.Arrays;
+package reco.model.topk;
 
 /**
  * Bounded top-K selection without allocation per candidate: a binary min-heap of longs, each packing
  * an order-preserving form of the float score (high 32 bits) and the complemented item index (low 32
  * bits), so larger keys are better and equal scores prefer the lower index. Candidates at or below
- * the current minimum are rejected with one comparison. Reusable via {@link #reset(int)}.
+ * the current minimum are rejected with one comparison. Reusable via {@link #reset(int)}; draining
+ * allocates nothing. The one bounded top-K of the project: serving, the approximate index and the
+ * trainer's neighbour lists all select through it, so ties break the same way everywhere.
  */
 public final class TopK {
     private long[] heap;
     private int k;
     private int size;
 
+    /** A heap bounded at {@code capacity} (>= 1), ready to use; {@link #reset(int)} changes the bound. */
     public TopK(int capacity) {
-        heap = new long[Math.max(1, capacity)];
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
+        }
+        heap = new long[capacity];
+        k = capacity;
+    }
+
+    /** Empties the heap, keeping the bound. */
+    public void clear() {
+        size = 0;
     }
 
     /** Empties the heap and sets the bound; grows storage when needed. */
@@ -30,10 +40,14 @@ public final class TopK {
         return this;
     }
 
-    static long pack(float score, int item) {
+    /** Float bits remapped so that signed int order equals float order (negative floats included). */
+    public static int sortableBits(float score) {
         int bits = Float.floatToIntBits(score);
-        int sortable = bits ^ ((bits >> 31) & 0x7fffffff);
-        return ((long) sortable << 32) | (~item & 0xffffffffL);
+        return bits ^ ((bits >> 31) & 0x7fffffff);
+    }
+
+    static long pack(float score, int item) {
+        return ((long) sortableBits(score) << 32) | (~item & 0xffffffffL);
     }
 
     static float unpackScore(long key) {
@@ -116,15 +130,24 @@ public final class TopK {
 
     /** Writes the held items best first into the arrays (length >= size) and returns the count. */
     public int drainInto(int[] items, float[] scores) {
+        return drainInto(items, scores, 0);
+    }
+
+    /**
+     * Empties the heap into {@code items}/{@code scores} from {@code offset} on, best first, and returns
+     * the count. Pops the minimum into the last free place each time (an in-place heap sort): no allocation.
+     */
+    public int drainInto(int[] items, float[] scores, int offset) {
         int n = size;
-        long[] sorted = Arrays.copyOf(heap, n);
-        Arrays.sort(sorted);
-        for (int r = 0; r < n; r++) {
-            long key = sorted[n - 1 - r];
-            items[r] = unpackItem(key);
-            scores[r] = unpackScore(key);
+        for (int pos = n - 1; pos >= 0; pos--) {
+            long key = heap[0];
+            items[offset + pos] = unpackItem(key);
+            scores[offset + pos] = unpackScore(key);
+            heap[0] = heap[--size];
+            if (size > 0) {
+                siftDown(0);
+            }
         }
-        size = 0;
         return n;
     }
 }

@@ -1,4 +1,4 @@
-package reco.trainer.models.topk;
+package reco.model.topk;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,10 +9,10 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-class TopKHeapTest {
+class TopKTest {
     @Test
     void keepsBestScoresWithLowerIdsOnTies() {
-        TopKHeap heap = new TopKHeap(3);
+        TopK heap = new TopK(3);
         heap.offer(5, 1.0f);
         heap.offer(2, 3.0f);
         heap.offer(9, 1.0f);
@@ -20,7 +20,7 @@ class TopKHeapTest {
         heap.offer(7, -2.0f);
         int[] ids = new int[3];
         float[] scores = new float[3];
-        assertEquals(3, heap.drainBestFirst(ids, scores, 0));
+        assertEquals(3, heap.drainInto(ids, scores, 0));
         assertArrayEquals(new int[] {2, 1, 5}, ids);
         assertArrayEquals(new float[] {3.0f, 1.0f, 1.0f}, scores);
         assertEquals(0, heap.size());
@@ -28,14 +28,14 @@ class TopKHeapTest {
 
     @Test
     void ordersNegativeScoresCorrectly() {
-        TopKHeap heap = new TopKHeap(2);
+        TopK heap = new TopK(2);
         heap.offer(0, -5f);
         heap.offer(1, -0.5f);
         heap.offer(2, -3f);
         heap.offer(3, 0f);
         int[] ids = new int[2];
         float[] scores = new float[2];
-        heap.drainBestFirst(ids, scores, 0);
+        heap.drainInto(ids, scores, 0);
         assertArrayEquals(new int[] {3, 1}, ids);
     }
 
@@ -56,21 +56,21 @@ class TopKHeapTest {
                 int j = random.nextInt(i + 1);
                 int t = order[i]; order[i] = order[j]; order[j] = t;
             }
-            TopKHeap heap = new TopKHeap(25);
+            TopK heap = new TopK(25);
             for (int id : order) {
-                if (heap.competitive(score[id])) {
+                if (!heap.wouldReject(score[id])) {
                     heap.offer(id, score[id]);
                 }
             }
             int[] ids = new int[25];
-            heap.drainBestFirst(ids, new float[25], 0);
+            heap.drainInto(ids, new float[25], 0);
             assertArrayEquals(expected, ids);
         }
     }
 
     @Test
     void rejectsZeroCapacity() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TopKHeap(0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TopK(0));
         assertEquals("capacity must be >= 1, got 0", e.getMessage());
     }
 }
