@@ -12,6 +12,9 @@ import reco.trainer.progress.ProgressReporter;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "train",
@@ -29,20 +32,45 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     ContextOptions context;
 
+    @Mixin
+    TuningOptions tuning;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model directory (created if needed).")
     Path out;
+
+    @Option(names = "--write-params", paramLabel = "FILE",
+            description = "Write the parameters the run trained with (the tuning's choice and the values given) as a "
+                    + "properties file for `--params FILE`, which reproduces this training without tuning.")
+    Path writeParams;
 
     @Override
     public Integer call() throws Exception {
         PrintStream log = System.err;
         ProgressReporter progress = ProgressReporter.toStderr();
         var settings = training.toSettings();
+        var given = training.givenValues();
+        var tuneOptions = tuning.toOptions(settings.seed());
         var contextSettings = context.toSettings(); // validated before the (slow) read
         long start = System.nanoTime();
         Dataset dataset = DatasetLoader.load(data.toLoadRequest(), progress);
         double loadSeconds = (System.nanoTime() - start) / 1e9;
         printReports(dataset, log);
-        Trainer.Result result = new Trainer(settings, contextSettings, progress, log).train(dataset, out);
+        Trainer trainer = new Trainer(settings, contextSettings, progress, log);
+        if (tuneOptions != null) {
+            trainer.withTuning(tuneOptions, given.keySet());
+        }
+        Trainer.Result result = trainer.train(dataset, out);
+        if (writeParams != null) {
+            Map<String, String> values = new LinkedHashMap<>();
+            if (trainer.tuningReport() != null) {
+                values.putAll(trainer.tuningReport().chosen());
+            }
+            values.putAll(given);
+            ParamsFile.write(writeParams, values, List.of(tuneOptions == null ? "reco train: the parameters given"
+                    : String.format(java.util.Locale.ROOT, "reco train: chosen by tuning on a validation split carved from "
+                    + "the training data (ndcg@20 %.4f), plus the parameters given", trainer.tuningReport().bestNdcg20())));
+            log.println("wrote " + writeParams);
+        }
         PhaseTimer timings = result.timings();
         timings.record("read input", loadSeconds);
         timings.print(log);
