@@ -77,6 +77,9 @@ public final class Tuner {
     /** The settings to retrain with, and the report. */
     public record Result(TrainSettings settings, Report report) {}
 
+    /** Fewer validation users than this make the choice noise: tuning is skipped. */
+    public static final int MIN_VALIDATION_USERS = 50;
+
     private final TrainSettings base;
     private final DataProfile profile;
     private final Options options;
@@ -147,8 +150,9 @@ public final class Tuner {
         log.printf(Locale.ROOT, "tune: validation split carved from the training rows (%s hold-out): %,d users hold out "
                         + "items, %,d scored; budget %.0f s%n", split.temporal() ? "latest" : "seeded random",
                 split.evaluated(), split.users().length, options.budgetSeconds());
-        if (split.users().length == 0) {
-            log.println("tune: no user has 5 positives: nothing to validate on, keeping the settings as given");
+        if (split.evaluated() < MIN_VALIDATION_USERS) {
+            log.printf("tune: skipped: %d users have %d positives, fewer than the %d a choice needs; the settings stay as given%n",
+                    split.evaluated(), ValidationSplit.MIN_POSITIVES, MIN_VALIDATION_USERS);
             return new Result(base, report(split, 0, Map.of()));
         }
         Set<ModelKind> models = base.models();
