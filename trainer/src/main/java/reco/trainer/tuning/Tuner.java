@@ -476,8 +476,21 @@ public final class Tuner {
             }
             lastBlendScore = record("blend", "hybrid", params("weights", describe(parts, w)), scorer.ndcg(cache, w), t0);
         } else {
+            // two starting points: the best component alone, and the default blend (scaled so the best
+            // component weighs 1); the search only moves to what validation prefers
             w[0] = 1;
             double current = scorer.ndcg(cache, w);
+            double[] prior = new double[w.length];
+            double top = TrainSettings.DEFAULT_HYBRID_WEIGHTS.getOrDefault(parts.getFirst().slot(), 0.0);
+            for (int i = 0; i < w.length; i++) {
+                double d = TrainSettings.DEFAULT_HYBRID_WEIGHTS.getOrDefault(parts.get(i).slot(), 0.0);
+                prior[i] = i == 0 ? 1 : top > 0 ? d / top : d;
+            }
+            double priorScore = scorer.ndcg(cache, prior);
+            if (priorScore > current) {
+                w = prior;
+                current = priorScore;
+            }
             double[] grid = {0, 0.05, 0.1, 0.25, 0.5, 1, 2};
             for (int pass = 0; pass < 2; pass++) {
                 for (int i = 1; i < w.length; i++) {
