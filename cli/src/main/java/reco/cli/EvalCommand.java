@@ -94,6 +94,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     TrainOptions training;
 
+    @Mixin
+    TuningOptions tuning;
+
     @Override
     public Integer call() throws Exception {
         PrintStream log = System.err;
@@ -104,7 +107,8 @@ public final class EvalCommand implements Callable<Integer> {
         training.models = null;
         TrainSettings settings = training.toSettings();
         List<ModelKind> models = modelsToEvaluate(evaluated, settings);
-        OfflineEvaluation.Request request = new OfflineEvaluation.Request(settings, models, recsK, cutoffs);
+        OfflineEvaluation.Request request = new OfflineEvaluation.Request(settings, models, recsK, cutoffs,
+                tuning.toOptions(settings.seed()), training.givenValues().keySet());
 
         Path scratch = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("reco-eval-");
         try {

@@ -48,6 +48,7 @@ public final class InspectCommand implements Callable<Integer> {
                 out.printf("input        %-12s %s (%s, %,d bytes, crc32c %s)%n", in.role(), in.path(), in.format(), in.size(), in.crc32c());
             }
             out.printf("default      %s%n", m.defaultModel());
+            printProfileAndTuning(m, out);
             for (Manifest.ModelEntry e : m.models()) {
                 StringBuilder sb = new StringBuilder();
                 if (e.neighborsPerItem() > 0) {
@@ -95,6 +96,36 @@ public final class InspectCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** The data profile and the tuning's search, as the trainer recorded them in the manifest. */
+    static void printProfileAndTuning(Manifest m, java.io.PrintStream out) {
+        java.util.Map<String, Object> p = m.parameters();
+        if (p == null) {
+            return;
+        }
+        if (p.get("strength") != null) {
+            out.printf("input        strength %s%s%n", p.get("strength"),
+                    p.get("minWeight") == null ? "" : ", positives: weight >= " + p.get("minWeight"));
+        }
+        if (p.get("dataProfile") instanceof java.util.Map<?, ?> profile) {
+            out.printf("profile      %s%n", profile);
+        }
+        if (p.get("tuning") instanceof java.util.Map<?, ?> t) {
+            out.printf("tuning       %s trials in %s s (budget %s s%s) on %s validation users (%s), best ndcg@20 %s%n",
+                    t.get("trials") instanceof java.util.List<?> l ? l.size() : 0, t.get("seconds"), t.get("budgetSeconds"),
+                    Boolean.TRUE.equals(t.get("budgetReached")) ? ", reached" : "", t.get("validationUsers"), t.get("split"),
+                    t.get("bestNdcg20"));
+            out.printf("  chosen     %s%n", t.get("chosen"));
+            if (t.get("trials") instanceof java.util.List<?> trials) {
+                for (Object o : trials) {
+                    if (o instanceof java.util.Map<?, ?> trial) {
+                        out.printf("  trial      %-9s %-8s ndcg@20 %-7s %6s s  %s%n", trial.get("stage"), trial.get("model"),
+                                trial.get("ndcg20"), trial.get("seconds"), trial.get("parameters"));
+                    }
+                }
+            }
+        }
     }
 
     static String describe(Generation g, int item) {

@@ -14,6 +14,9 @@ import reco.trainer.progress.ProgressReporter;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "train",
@@ -31,6 +34,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     ContextOptions context;
 
+    @Mixin
+    TuningOptions tuning;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model directory (created if needed).")
     Path out;
 
@@ -40,11 +46,18 @@ public final class TrainCommand implements Callable<Integer> {
                     + "this generation. Events recorded without a weight count as positives (weight max(1, --min-weight))."})
     Path feedback;
 
+    @Option(names = "--write-params", paramLabel = "FILE",
+            description = "Write the parameters the run trained with (the tuning's choice and the values given) as a "
+                    + "properties file for `--params FILE`, which reproduces this training without tuning.")
+    Path writeParams;
+
     @Override
     public Integer call() throws Exception {
         PrintStream log = System.err;
         ProgressReporter progress = ProgressReporter.toStderr();
         var settings = training.toSettings();
+        var given = training.givenValues();
+        var tuneOptions = tuning.toOptions(settings.seed());
         var contextSettings = context.toSettings(); // validated before the (slow) read
         long start = System.nanoTime();
         FeedbackLog.Snapshot feedbackLog = feedback == null ? null
@@ -57,7 +70,21 @@ public final class TrainCommand implements Callable<Integer> {
         if (feedbackLog != null) {
             trainer.manifestParameter(FeedbackLog.CUTOFF_PARAMETER, feedbackLog.cutoffMillis());
         }
+        if (tuneOptions != null) {
+            trainer.withTuning(tuneOptions, given.keySet());
+        }
         Trainer.Result result = trainer.train(dataset, out);
+        if (writeParams != null) {
+            Map<String, String> values = new LinkedHashMap<>();
+            if (trainer.tuningReport() != null) {
+                values.putAll(trainer.tuningReport().chosen());
+            }
+            values.putAll(given);
+            ParamsFile.write(writeParams, values, List.of(tuneOptions == null ? "reco train: the parameters given"
+                    : String.format(java.util.Locale.ROOT, "reco train: chosen by tuning on a validation split carved from "
+                    + "the training data (ndcg@20 %.4f), plus the parameters given", trainer.tuningReport().bestNdcg20())));
+            log.println("wrote " + writeParams);
+        }
         PhaseTimer timings = result.timings();
         timings.record("read input", loadSeconds);
         timings.print(log);

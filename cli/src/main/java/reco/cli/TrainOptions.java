@@ -6,6 +6,7 @@ import reco.model.als.ConfidenceFunction;
 import reco.trainer.data.TrainingData;
 import reco.trainer.models.content.ContentNeighborParams;
 import reco.trainer.models.content.TermWeighting;
+import reco.trainer.models.knn.ItemKnn;
 import reco.trainer.models.popularity.PopularityParams;
 import reco.trainer.pipeline.TrainSettings;
 
@@ -28,8 +29,8 @@ public final class TrainOptions {
     /** Every parameter key (option name without dashes), in the order they are applied. */
     public static final java.util.List<String> KEYS = java.util.List.of("min-weight", "models",
             "default-model", "duplicates", "strength", "below-threshold-weight", "recency-floor", "neighbors", "content-weighting", "popularity-half-life-days",
-            "profile-half-life-days", "knn-shrink", "ease-lambda", "ease-neighbors", "ease-max-items", "als-factors",
-            "als-iterations", "als-regularization", "als-alpha", "als-confidence", "hybrid-weights", "keep");
+            "profile-half-life-days", "knn-similarity", "knn-shrink", "knn-alpha", "knn-beta", "ease-lambda", "ease-neighbors", "ease-max-items", "als-factors",
+            "als-iterations", "als-regularization", "als-regularization-exponent", "als-alpha", "als-confidence", "hybrid-weights", "keep");
 
     @Option(names = "--params", paramLabel = "FILE",
             description = "Read parameters from a properties file (key = option name without dashes, e.g. ease-lambda=100), "
@@ -55,7 +56,9 @@ public final class TrainOptions {
     String duplicates;
 
     @Option(names = "--strength", paramLabel = "FN",
-            description = "Positive weight -> model strength: linear (weight / max weight, default), binary, log (1 + ln w).")
+            description = "Positive weight -> model strength: auto (default: linear for a rating scale, log for counts, "
+                    + "binary for binary data; tuned when tuning runs), linear (weight / max weight), binary, log (1 + ln w), "
+                    + "user (weight / the user's largest weight).")
     String strength;
 
     @Option(names = "--below-threshold-weight", paramLabel = "F",
@@ -83,8 +86,18 @@ public final class TrainOptions {
             description = "Age at which a past interaction counts half in a user's content profile (default 180).")
     String profileHalfLifeDays;
 
+    @Option(names = "--knn-similarity", paramLabel = "SIM",
+            description = "Item-kNN similarity: cosine (shrunk) or rp3beta (random walk with a popularity penalty).")
+    String knnSimilarity;
+
     @Option(names = "--knn-shrink", paramLabel = "S", description = "Item-kNN cosine shrinkage.")
     String knnShrink;
+
+    @Option(names = "--knn-alpha", paramLabel = "A", description = "RP3beta: exponent of the walk's transition probabilities.")
+    String knnAlpha;
+
+    @Option(names = "--knn-beta", paramLabel = "B", description = "RP3beta: exponent of the popularity penalty (0 = none).")
+    String knnBeta;
 
     @Option(names = "--ease-lambda", paramLabel = "L", description = "EASE L2 regularisation.")
     String easeLambda;
@@ -103,6 +116,10 @@ public final class TrainOptions {
 
     @Option(names = "--als-regularization", paramLabel = "L", description = "ALS L2 regularisation.")
     String alsRegularization;
+
+    @Option(names = "--als-regularization-exponent", paramLabel = "NU",
+            description = "ALS frequency-scaled regularisation: lambda x (interactions of the row)^NU, NU in [0, 1] (0 = plain lambda).")
+    String alsRegularizationExponent;
 
     @Option(names = "--als-alpha", paramLabel = "A", description = "ALS confidence scale: c = 1 + alpha * f(strength).")
     String alsAlpha;
@@ -131,13 +148,17 @@ public final class TrainOptions {
         put(v, "content-weighting", contentWeighting);
         put(v, "popularity-half-life-days", popularityHalfLifeDays);
         put(v, "profile-half-life-days", profileHalfLifeDays);
+        put(v, "knn-similarity", knnSimilarity);
         put(v, "knn-shrink", knnShrink);
+        put(v, "knn-alpha", knnAlpha);
+        put(v, "knn-beta", knnBeta);
         put(v, "ease-lambda", easeLambda);
         put(v, "ease-neighbors", easeNeighbors);
         put(v, "ease-max-items", easeMaxItems);
         put(v, "als-factors", alsFactors);
         put(v, "als-iterations", alsIterations);
         put(v, "als-regularization", alsRegularization);
+        put(v, "als-regularization-exponent", alsRegularizationExponent);
         put(v, "als-alpha", alsAlpha);
         put(v, "als-confidence", alsConfidence);
         put(v, "hybrid-weights", hybridWeights);
@@ -153,6 +174,11 @@ public final class TrainOptions {
 
     /** Defaults, then the --params file, then the flags. */
     public TrainSettings toSettings() {
+        return apply(TrainSettings.defaults(), givenValues());
+    }
+
+    /** The values given in the --params file and on the command line (the flags win), keyed as in {@link #KEYS}. */
+    public Map<String, String> givenValues() {
         Map<String, String> values = new LinkedHashMap<>();
         if (params != null) {
             try {
@@ -162,7 +188,7 @@ public final class TrainOptions {
             }
         }
         values.putAll(commandLineValues());
-        return apply(TrainSettings.defaults(), values);
+        return values;
     }
 
     /** Applies option values (key = option name without dashes) to {@code s}. */
@@ -197,13 +223,17 @@ public final class TrainOptions {
             }
             case "popularity-half-life-days" -> s.withPopularity(new PopularityParams(number(key, value)));
             case "profile-half-life-days" -> s.withProfileHalfLifeDays(number(key, value));
+            case "knn-similarity" -> s.withItemKnn(s.itemKnn().withSimilarity(parseEnum(ItemKnn.Similarity.class, key, value)));
             case "knn-shrink" -> s.withItemKnn(s.itemKnn().withShrink(number(key, value)));
+            case "knn-alpha" -> s.withItemKnn(s.itemKnn().withAlpha(number(key, value)));
+            case "knn-beta" -> s.withItemKnn(s.itemKnn().withBeta(number(key, value)));
             case "ease-lambda" -> s.withEase(s.ease().withLambda(number(key, value)));
             case "ease-neighbors" -> s.withEase(s.ease().withNeighbours(integer(key, value)));
             case "ease-max-items" -> s.withEase(s.ease().withMaxItems(integer(key, value)));
             case "als-factors" -> s.withAls(s.als().withFactors(integer(key, value)));
             case "als-iterations" -> s.withAls(s.als().withIterations(integer(key, value)));
             case "als-regularization" -> s.withAls(s.als().withRegularization(number(key, value)));
+            case "als-regularization-exponent" -> s.withAls(s.als().withRegularizationExponent(number(key, value)));
             case "als-alpha" -> s.withAls(s.als().withAlpha(number(key, value)));
             case "als-confidence" -> s.withAls(s.als().withConfidence(parseEnum(ConfidenceFunction.class, key, value)));
             case "hybrid-weights" -> s.withHybridWeights(parseWeights(value));

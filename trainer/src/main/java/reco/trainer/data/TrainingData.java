@@ -37,7 +37,17 @@ public final class TrainingData {
         /** weight / the largest weight (ratings on a fixed scale: 5 stars -> 1.0). */
         LINEAR,
         /** 1 + ln(weight) for weight >= 1 (implicit counts: diminishing returns). */
-        LOG
+        LOG,
+        /**
+         * weight / the user's own largest weight: each user's favourite counts 1 whatever their activity
+         * (heavy users do not drown light ones).
+         */
+        USER,
+        /**
+         * Chosen from the data: {@link DataProfile#suggestedStrength()} (resolved by the trainer before
+         * {@link TrainingData#build} is called).
+         */
+        AUTO
     }
 
     public final int users;
@@ -177,6 +187,10 @@ public final class TrainingData {
         for (int row = 0; row < n; row++) {
             maxWeight = Math.max(maxWeight, in.weight(row));
         }
+        float[] userMax = new float[users];
+        for (int p = 0; p < pairs; p++) {
+            userMax[pairUser[p]] = Math.max(userMax[pairUser[p]], pairWeight[p]);
+        }
         // histories: pairs are grouped by user in first-occurrence order of (timestamp, row); re-sort by time
         long[] offsets = new long[users + 1];
         for (int p = 0; p < pairs; p++) {
@@ -198,8 +212,9 @@ public final class TrainingData {
             float w = pairWeight[p];
             boolean positive = isPositive(w, minWeight);
             // a weight of 0 or less carries no taste at all: not even weak evidence, whatever the strength
-            float s = positive ? strength(w, maxWeight, strength)
-                    : belowThresholdWeight > 0 && w > 0 ? belowThresholdWeight * strength(w, maxWeight, strength) : 0f;
+            float scaleTop = strength == Strength.USER ? userMax[pairUser[p]] : maxWeight;
+            float s = positive ? strength(w, scaleTop, strength)
+                    : belowThresholdWeight > 0 && w > 0 ? belowThresholdWeight * strength(w, scaleTop, strength) : 0f;
             hStrength[at] = s;
             hTime[at] = pairTime[p];
             if (s > 0) {
@@ -246,8 +261,9 @@ public final class TrainingData {
     static float strength(float weight, float maxWeight, Strength strength) {
         return switch (strength) {
             case BINARY -> 1f;
-            case LINEAR -> maxWeight > 0 ? Math.max(weight, 0f) / maxWeight : 1f;
+            case LINEAR, USER -> maxWeight > 0 ? Math.max(weight, 0f) / maxWeight : 1f;
             case LOG -> 1f + (float) Math.log(Math.max(1f, weight));
+            case AUTO -> throw new IllegalArgumentException("strength auto must be resolved from the data profile first");
         };
     }
 

@@ -10,6 +10,7 @@ import reco.trainer.pipeline.PhaseTimer;
 import reco.trainer.pipeline.TrainSettings;
 import reco.trainer.pipeline.Trainer;
 import reco.trainer.progress.Progress;
+import reco.trainer.tuning.Tuner;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -65,8 +66,20 @@ public final class OfflineEvaluation {
                               long coldUserCount, ColdItems coldItems, Map<String, List<String>> recommendations) {}
 
     /** What to evaluate and how. */
-    public record Request(TrainSettings settings, List<ModelKind> models, int recommendations, List<Integer> ks) {
+    public record Request(TrainSettings settings, List<ModelKind> models, int recommendations, List<Integer> ks,
+                          Tuner.Options tuning, Set<String> fixed) {
+        /** Without tuning. */
+        public Request(TrainSettings settings, List<ModelKind> models, int recommendations, List<Integer> ks) {
+            this(settings, models, recommendations, ks, null, Set.of());
+        }
+
+        /**
+         * @param tuning the built-in tuning to run on the train split before training (null: none); it carves
+         *               its validation split from the train rows, never from the test rows
+         * @param fixed  parameter keys given explicitly, which the tuning keeps
+         */
         public Request {
+            fixed = Set.copyOf(fixed);
             if (models.isEmpty()) {
                 throw new IllegalArgumentException("models: at least one model to evaluate");
             }
@@ -116,7 +129,17 @@ public final class OfflineEvaluation {
         Files.createDirectories(workDir);
         Path modelRoot = Files.createTempDirectory(workDir, "eval-generation-");
         try {
-            Trainer.Result trained = new Trainer(settings, progress, log).train(train, modelRoot);
+            Trainer trainer = new Trainer(settings, progress, log);
+            if (request.tuning() != null) {
+                Set<String> fixed = new HashSet<>(request.fixed());
+                fixed.add("models"); // every requested model is trained, whatever the blend keeps
+                trainer.withTuning(request.tuning(), fixed);
+            }
+            Trainer.Result trained = trainer.train(train, modelRoot);
+            settings = trainer.settings();
+            log.println("eval: default model " + trained.defaultModel() + (trainer.tuningReport() == null ? ""
+                    : String.format(java.util.Locale.ROOT, " (tuned: %s, validation ndcg@20 %.4f, %.1f s)",
+                    trainer.tuningReport().chosen(), trainer.tuningReport().bestNdcg20(), trainer.tuningReport().seconds())));
             List<ModelResult> results = new ArrayList<>();
             try (Generation generation = Generation.open(trained.generation())) {
                 Recommender recommender = new Recommender(generation);

@@ -118,7 +118,7 @@ public record TrainSettings(
     public static final float DEFAULT_RECENCY_FLOOR = 1f;
 
     public static TrainSettings defaults() {
-        return new TrainSettings(Float.NEGATIVE_INFINITY, TrainingData.Duplicates.LATEST, TrainingData.Strength.LINEAR,
+        return new TrainSettings(Float.NEGATIVE_INFINITY, TrainingData.Duplicates.LATEST, TrainingData.Strength.AUTO,
                 DEFAULT_BELOW_THRESHOLD_WEIGHT, DEFAULT_RECENCY_FLOOR, DEFAULT_MODELS, null, PopularityParams.defaults(), ContentFeatureParams.defaults(),
                 ContentNeighborParams.defaults(), ItemKnn.Parameters.defaults(), Ease.Parameters.defaults(),
                 AlsParameters.defaults(), DEFAULT_HYBRID_WEIGHTS, DEFAULT_PROFILE_HALF_LIFE_DAYS,

@@ -7,6 +7,7 @@ import reco.model.ann.IvfIndex;
 import reco.model.ann.IvfIndexWriter;
 import reco.model.ann.IvfParameters;
 import reco.model.generation.Manifest;
+import reco.trainer.data.DataProfile;
 import reco.trainer.data.Interactions;
 import reco.trainer.data.ItemMetadata;
 import reco.trainer.data.TrainingData;
@@ -26,6 +27,7 @@ import reco.trainer.models.knn.ItemKnn;
 import reco.trainer.models.popularity.PopularityModel;
 import reco.trainer.models.popularity.PopularityTrainer;
 import reco.trainer.progress.Progress;
+import reco.trainer.tuning.Tuner;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,6 +35,7 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One training run: prepares the data, fits the requested models and publishes them as a new
@@ -46,12 +49,15 @@ public final class Trainer {
     public record Result(Path generation, String generationId, Manifest.Counts counts, ModelKind defaultModel,
                          PhaseTimer timings) {}
 
-    private final TrainSettings settings;
+    private TrainSettings settings;
+    private Tuner.Options tuneOptions;
+    private Set<String> fixedKeys = Set.of();
     private final ContextSettings context;
     private final Progress.Factory progress;
     private final PrintStream log;
     /** Extra manifest parameters the caller adds (e.g. the feedback log's cut-off), in insertion order. */
     private final Map<String, Object> extraParameters = new LinkedHashMap<>();
+    private Tuner.Report tuning;
 
     public Trainer(TrainSettings settings, Progress.Factory progress, PrintStream log) {
         this(settings, ContextSettings.defaults(), progress, log);
@@ -74,12 +80,46 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Tunes the settings on a validation split carved from the dataset before training (see {@link Tuner});
+     * the keys in {@code fixed} (parameter names as {@code --params} files spell them) keep their value.
+     */
+    public Trainer withTuning(Tuner.Options options, Set<String> fixed) {
+        this.tuneOptions = options;
+        this.fixedKeys = Set.copyOf(fixed);
+        return this;
+    }
+
+    /** The settings the last {@link #train} used (after tuning, when it ran). */
+    public TrainSettings settings() {
+        return settings;
+    }
+
+    /** What the tuning of the last {@link #train} did, or null when it did not run. */
+    public Tuner.Report tuningReport() {
+        return tuning;
+    }
+
+    /** {@code AUTO} becomes the transform that suits the data's kind of weights. */
+    public static TrainingData.Strength resolveStrength(TrainingData.Strength strength, DataProfile profile) {
+        return strength == TrainingData.Strength.AUTO ? profile.suggestedStrength() : strength;
+    }
+
     public Result train(Dataset dataset, Path modelRoot) throws IOException {
         PhaseTimer timer = new PhaseTimer();
         Interactions in = dataset.interactions();
         ItemMetadata metadata = dataset.metadata();
+        DataProfile profile = timer.timeUnchecked("profile", () -> DataProfile.of(in, settings.minWeight()));
+        log.println(profile.summary());
+        if (tuneOptions != null) {
+            Tuner.Result tuned = timer.timeUnchecked("tuning",
+                    () -> Tuner.tune(dataset, settings, fixedKeys, profile, tuneOptions, log));
+            settings = tuned.settings();
+            tuning = tuned.report();
+        }
+        TrainingData.Strength strength = resolveStrength(settings.strength(), profile);
         TrainingData data = timer.timeUnchecked("prepare interactions",
-                () -> TrainingData.build(in, settings.minWeight(), settings.duplicates(), settings.strength(),
+                () -> TrainingData.build(in, settings.minWeight(), settings.duplicates(), strength,
                         settings.belowThresholdWeight(), settings.recencyFloor()));
         log.printf("data: %,d users, %,d items, %,d interactions (%,d distinct pairs, %,d positives, %,d model inputs)%n",
                 data.users, data.items, in.size(), data.pairs, data.positiveCount(), data.input.nnz());
@@ -208,7 +248,11 @@ public final class Trainer {
                 }
                 b.parameter("minWeight", Float.isInfinite(settings.minWeight()) ? null : settings.minWeight());
                 b.parameter("duplicates", settings.duplicates().name().toLowerCase());
-                b.parameter("strength", settings.strength().name().toLowerCase());
+                b.parameter("strength", strength.name().toLowerCase());
+                b.parameter("dataProfile", toMap(profile));
+                if (tuning != null) {
+                    b.parameter("tuning", toMap(tuning));
+                }
                 b.parameter("belowThresholdWeight", settings.belowThresholdWeight());
                 b.parameter("recencyFloor", settings.recencyFloor());
                 b.parameter("profileHalfLifeDays", settings.profileHalfLifeDays());
@@ -303,13 +347,11 @@ public final class Trainer {
         return data.positivesPerItem;
     }
 
-    /** EASE models only items somebody liked; see {@link Ease#fit(reco.trainer.math.CsrMatrix, boolean[], Ease.Parameters, Progress.Factory)}. */
     /**
-     * Items EASE models: those with at least {@link #EASE_MIN_POSITIVES} positives. An item liked by
-     * one or two users has an item-item row that is mostly regularisation, yet it costs as much as any
-     * other in the dense O(n^3) inverse. Measured on a validation split carved from ml-latest-small's
-     * training rows (docs/quality.md): keeping only such items left NDCG@20 unchanged while the EASE
-     * fit took half the time.
+     * Items EASE models: every item somebody liked (at least {@link #EASE_MIN_POSITIVES} positive), up to
+     * the most popular {@code --ease-max-items}. On long-tail catalogues most items have one or two
+     * positives; leaving them out of EASE (as an earlier threshold of 3 did) left most of the catalogue
+     * unreachable by the strongest component. Items beyond the cap are covered by the other components.
      */
     public static boolean[] itemsWithPositives(TrainingData data) {
         boolean[] liked = new boolean[data.items];
@@ -320,7 +362,7 @@ public final class Trainer {
     }
 
     /** See {@link #itemsWithPositives(TrainingData)}. */
-    public static final int EASE_MIN_POSITIVES = 3;
+    public static final int EASE_MIN_POSITIVES = 1;
 
     private static float[] toFloats(double[] scores, int[] ranking) {
         float[] out = new float[ranking.length];

@@ -91,6 +91,9 @@ class TrainingDataTest {
     @Test
     void weightsOfZeroOrLessAreSeenButNeverPositiveWhateverTheStrength() {
         for (TrainingData.Strength strength : TrainingData.Strength.values()) {
+            if (strength == TrainingData.Strength.AUTO) {
+                continue; // resolved by the trainer from the data profile before build
+            }
             Interactions in = new Interactions();
             in.add("u", "disliked", -3f, 10);
             in.add("u", "skipped", 0f, 20);
@@ -129,5 +132,28 @@ class TrainingDataTest {
         mixed.add("u", "y", 1f, 3);
         assertEquals(1, TrainingData.build(mixed, Float.NEGATIVE_INFINITY, TrainingData.Duplicates.SUM,
                 TrainingData.Strength.BINARY).positiveCount());
+    }
+
+    @Test
+    void userStrengthDividesByTheUsersOwnLargestWeight() {
+        Interactions in = new Interactions();
+        in.add("heavy", "a", 100f, 1);
+        in.add("heavy", "b", 50f, 2);
+        in.add("light", "a", 2f, 1);
+        in.add("light", "b", 1f, 2);
+        TrainingData d = TrainingData.build(in, Float.NEGATIVE_INFINITY, TrainingData.Duplicates.LATEST,
+                TrainingData.Strength.USER);
+        for (int u = 0; u < 2; u++) {
+            assertEquals(1f, d.historyStrengths[(int) d.historyOffsets[u]], "each user's top weight counts 1");
+            assertEquals(0.5f, d.historyStrengths[(int) d.historyOffsets[u] + 1]);
+        }
+    }
+
+    @Test
+    void autoMustBeResolvedFirst() {
+        Interactions in = new Interactions();
+        in.add("u", "a", 1f, 1);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> TrainingData.build(in,
+                Float.NEGATIVE_INFINITY, TrainingData.Duplicates.LATEST, TrainingData.Strength.AUTO));
     }
 }

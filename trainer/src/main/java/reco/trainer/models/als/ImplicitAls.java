@@ -88,6 +88,22 @@ public final class ImplicitAls {
      */
     public AlsFactors fit(CsrMatrix userItems, Progress.Factory progress, IterationListener listener,
             boolean computeLoss) {
+        return fit(userItems, progress, listener, computeLoss, null);
+    }
+
+    /**
+     * Sees the factors after an iteration, e.g. to score a validation split and pick the iteration count.
+     * The factors are live: read them inside the call, do not keep them.
+     */
+    @FunctionalInterface
+    public interface Checkpoint {
+        /** @return false to stop training after this iteration */
+        boolean iterationDone(int iteration, AlsFactors factors);
+    }
+
+    /** As {@link #fit(CsrMatrix, Progress.Factory, IterationListener, boolean)}, calling {@code checkpoint} after each iteration. */
+    public AlsFactors fit(CsrMatrix userItems, Progress.Factory progress, IterationListener listener,
+            boolean computeLoss, Checkpoint checkpoint) {
         Side users = new Side("user", userItems, confidenceWeights(userItems));
         CsrMatrix itemUsers = userItems.transpose();
         Side items = new Side("item", itemUsers, confidenceWeights(itemUsers));
@@ -109,6 +125,9 @@ public final class ImplicitAls {
                         + (computeLoss ? String.format(" loss %.6g", loss) : ""));
                 if (listener != null) {
                     listener.iterationDone(iteration, seconds, loss);
+                }
+                if (checkpoint != null && !checkpoint.iterationDone(iteration, factors)) {
+                    break;
                 }
             }
         }

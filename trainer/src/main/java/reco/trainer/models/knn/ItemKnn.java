@@ -35,12 +35,32 @@ public final class ItemKnn {
     /** Items handed to a worker at a time: small enough to balance Zipf-skewed costs, big enough to amortise claiming. */
     private static final int ITEMS_PER_CHUNK = 64;
 
+    /** How two items' similarity is measured. */
+    public enum Similarity {
+        /** Shrunk cosine between the item columns. */
+        COSINE,
+        /**
+         * RP3beta (Paudel et al. 2017; Dacrema et al. 2019): the probability of a two-step random walk
+         * item -> user -> item, each step's transition probability raised to alpha, divided by the target
+         * item's popularity (its user count) to the power beta. The penalty lets long-tail items reach
+         * lists that popular items would otherwise fill.
+         */
+        RP3BETA
+    }
+
+    /** RP3beta's defaults: alpha 1 (plain transition probabilities), beta 0.5 (a square-root popularity penalty). */
+    public static final double DEFAULT_ALPHA = 1.0;
+    public static final double DEFAULT_BETA = 0.5;
+
     /**
      * @param neighbours K, the maximum list length per item, in [1, {@value #MAX_NEIGHBOURS}]
-     * @param shrink     shrinkage added to the norm product, finite and >= 0 (0 = plain cosine)
+     * @param shrink     shrinkage added to the norm product, finite and >= 0 (0 = plain cosine; cosine only)
      * @param threads    worker threads, >= 0 (0 = all available processors)
+     * @param similarity the similarity measure
+     * @param alpha      RP3beta: exponent of the transition probabilities, in (0, 10]
+     * @param beta       RP3beta: exponent of the popularity penalty, in [0, 2]
      */
-    public record Parameters(int neighbours, double shrink, int threads) {
+    public record Parameters(int neighbours, double shrink, int threads, Similarity similarity, double alpha, double beta) {
         public Parameters {
             if (neighbours < 1 || neighbours > MAX_NEIGHBOURS) {
                 throw new IllegalArgumentException("neighbours must be in [1, " + MAX_NEIGHBOURS + "], got " + neighbours);
@@ -51,15 +71,30 @@ public final class ItemKnn {
             if (threads < 0) {
                 throw new IllegalArgumentException("threads must be >= 0 (0 = all processors), got " + threads);
             }
+            java.util.Objects.requireNonNull(similarity, "similarity");
+            if (!(alpha > 0 && alpha <= 10)) {
+                throw new IllegalArgumentException("alpha must be in (0, 10], got " + alpha);
+            }
+            if (!(beta >= 0 && beta <= 2)) {
+                throw new IllegalArgumentException("beta must be in [0, 2], got " + beta);
+            }
+        }
+
+        /** Cosine similarity with these settings. */
+        public Parameters(int neighbours, double shrink, int threads) {
+            this(neighbours, shrink, threads, Similarity.COSINE, DEFAULT_ALPHA, DEFAULT_BETA);
         }
 
         public static Parameters defaults() {
             return new Parameters(DEFAULT_NEIGHBOURS, DEFAULT_SHRINK, 0);
         }
 
-        public Parameters withNeighbours(int k) { return new Parameters(k, shrink, threads); }
-        public Parameters withShrink(double s) { return new Parameters(neighbours, s, threads); }
-        public Parameters withThreads(int t) { return new Parameters(neighbours, shrink, t); }
+        public Parameters withNeighbours(int k) { return new Parameters(k, shrink, threads, similarity, alpha, beta); }
+        public Parameters withShrink(double s) { return new Parameters(neighbours, s, threads, similarity, alpha, beta); }
+        public Parameters withThreads(int t) { return new Parameters(neighbours, shrink, t, similarity, alpha, beta); }
+        public Parameters withSimilarity(Similarity v) { return new Parameters(neighbours, shrink, threads, v, alpha, beta); }
+        public Parameters withAlpha(double v) { return new Parameters(neighbours, shrink, threads, similarity, v, beta); }
+        public Parameters withBeta(double v) { return new Parameters(neighbours, shrink, threads, similarity, alpha, v); }
     }
 
     private ItemKnn() {}
@@ -74,7 +109,26 @@ public final class ItemKnn {
         requirePositiveFinite(userItem);
         int itemCount = userItem.cols;
         CsrMatrix itemUser = userItem.transpose();
-        double[] norms = columnNorms(itemUser);
+        double[] norms;
+        float shrink;
+        if (params.similarity() == Similarity.RP3BETA) {
+            // walk probabilities: item -> user over the item's users, user -> item over the user's items
+            itemUser = rowStochastic(itemUser, params.alpha());
+            userItem = rowStochastic(userItem, params.alpha());
+            norms = new double[itemCount];
+            for (int i = 0; i < itemCount; i++) {
+                int users = itemUser.indptr[i + 1] - itemUser.indptr[i];
+                // sim = dot / (norms[i] * norms[j] + 0): the source's factor is 1, the target's its popularity^beta
+                norms[i] = users == 0 ? 0 : Math.pow(users, params.beta());
+            }
+            shrink = 0f;
+        } else {
+            norms = columnNorms(itemUser);
+            shrink = (float) params.shrink();
+        }
+        boolean rp3 = params.similarity() == Similarity.RP3BETA;
+        CsrMatrix ui = userItem;
+        CsrMatrix iu = itemUser;
         int k = Math.min(params.neighbours(), Math.max(1, itemCount - 1));
 
         // Lists land in fixed slots of K per item, then get compacted; avoids per-item allocation.
@@ -84,7 +138,6 @@ public final class ItemKnn {
 
         int chunks = (itemCount + ITEMS_PER_CHUNK - 1) / ITEMS_PER_CHUNK;
         int threads = ParallelRange.resolveThreads(params.threads());
-        float shrink = (float) params.shrink();
         try (Progress bar = progress.start("item-knn", itemCount)) {
             ParallelRange.run(chunks, threads, "item-knn", worker -> {
                 double[] dots = new double[itemCount];
@@ -94,7 +147,7 @@ public final class ItemKnn {
                     int first = chunk * ITEMS_PER_CHUNK;
                     int last = Math.min(itemCount, first + ITEMS_PER_CHUNK);
                     for (int item = first; item < last; item++) {
-                        listSizes[item] = neighboursOf(item, userItem, itemUser, norms, shrink, dots, touched, heap,
+                        listSizes[item] = neighboursOf(item, ui, iu, norms, shrink, rp3, dots, touched, heap,
                                 slotItems, slotScores, item * k);
                     }
                     bar.step(last - first);
@@ -105,10 +158,10 @@ public final class ItemKnn {
     }
 
     private static int neighboursOf(int item, CsrMatrix userItem, CsrMatrix itemUser, double[] norms, double shrink,
-                                    double[] dots, int[] touched, TopK heap,
+                                    boolean rp3, double[] dots, int[] touched, TopK heap,
                                     int[] outItems, float[] outScores, int outOffset) {
-        double itemNorm = norms[item];
-        if (itemNorm == 0) {
+        double itemNorm = rp3 ? 1.0 : norms[item];
+        if (norms[item] == 0) {
             return 0;
         }
         int[] rowPtr = userItem.indptr;
@@ -141,6 +194,22 @@ public final class ItemKnn {
             }
         }
         return heap.drainInto(outItems, outScores, outOffset);
+    }
+
+    /** Each row divided by its sum, then every entry raised to {@code alpha} (RP3beta's transition probabilities). */
+    static CsrMatrix rowStochastic(CsrMatrix m, double alpha) {
+        float[] values = new float[m.values.length];
+        for (int r = 0; r < m.rows; r++) {
+            double sum = 0;
+            for (int p = m.indptr[r]; p < m.indptr[r + 1]; p++) {
+                sum += m.values[p];
+            }
+            for (int p = m.indptr[r]; p < m.indptr[r + 1]; p++) {
+                double prob = m.values[p] / sum;
+                values[p] = (float) (alpha == 1.0 ? prob : Math.pow(prob, alpha));
+            }
+        }
+        return new CsrMatrix(m.rows, m.cols, m.indptr, m.indices, values);
     }
 
     /**
