@@ -28,4 +28,4 @@ mkdir -p "$out/types"
 "$bin/proto-loader-gen-types" reco/v1/recommender.proto reco/v1/admin.proto grpc_health/v1/health.proto \
   --keepCase --longs=String --enums=String --defaults --oneofs --includeComments \
   --grpcLib=@grpc/grpc-js --outDir="$out/types" --includeDirs "$proto_root" "$third_party" >/dev/null
-echo "generated $out ($("$bin/buf" --version 2>&1 | head -n 1))"
+echo "generated $out ($("$bin/buf" --version 2>&1 | head -n 1))" >&2

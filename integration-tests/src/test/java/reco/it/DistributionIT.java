@@ -1,5 +1,7 @@
 package reco.it;
 
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,26 +110,36 @@ class DistributionIT {
         String generation = published.group(1);
         assertEquals(generation, Files.readString(models.resolve("CURRENT")).strip());
 
+        // serve as deploy/Dockerfile's default command does (every interface), on free ports; called over loopback
         try (Launcher.ServerProcess server = launcher.startServer("serve", "--model", models.toString(),
-                "--port", "0", "--http-port", "0")) {
+                "--host", "0.0.0.0", "--http-host", "0.0.0.0", "--port", "0", "--http-port", "0")) {
             assertEquals(generation, server.initialGenerationId(), server::describe);
-            RecommenderGrpc.RecommenderBlockingStub stub = RecommenderGrpc.newBlockingStub(server.channel())
-                    .withDeadlineAfter(30, TimeUnit.SECONDS);
-            ModelInfo info = stub.getModelInfo(GetModelInfoRequest.getDefaultInstance());
-            assertEquals(generation, info.getGenerationId(), info::toString);
-            assertEquals(Long.parseLong(ITEMS), info.getItemCount(), info::toString);
-
-            RecommendResponse similar = stub.similarItems(SimilarItemsRequest.newBuilder().setItemId("1").setK(5).build());
-            assertEquals(5, similar.getItemsCount(), similar::toString);
-            assertFalse(similar.getItems(0).getTitle().isEmpty(), similar::toString);
-            RecommendResponse user = stub.recommendForUser(RecommendForUserRequest.newBuilder().setUserId("1").setK(5).build());
-            assertEquals(5, user.getItemsCount(), user::toString);
-            assertFalse(user.getFallback(), user::toString);
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+            try {
+                callOverLoopback(channel, generation);
+            } finally {
+                channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+            }
 
             // what the demo printed works from the installation, against this server
             PrintedHints.assertEveryCommandWorks(demo.stdout(), home, "localhost:50051", "localhost:" + server.port(),
                     Map.of("JAVA_HOME", System.getProperty("java.home"),
                             "XDG_CACHE_HOME", work.resolve("cache").toString()));
         }
+    }
+
+    private static void callOverLoopback(ManagedChannel channel, String generation) {
+        RecommenderGrpc.RecommenderBlockingStub stub = RecommenderGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+        ModelInfo info = stub.getModelInfo(GetModelInfoRequest.getDefaultInstance());
+        assertEquals(generation, info.getGenerationId(), info::toString);
+        assertEquals(Long.parseLong(ITEMS), info.getItemCount(), info::toString);
+
+        RecommendResponse similar = stub.similarItems(SimilarItemsRequest.newBuilder().setItemId("1").setK(5).build());
+        assertEquals(5, similar.getItemsCount(), similar::toString);
+        assertFalse(similar.getItems(0).getTitle().isEmpty(), similar::toString);
+        RecommendResponse user = stub.recommendForUser(RecommendForUserRequest.newBuilder().setUserId("1").setK(5).build());
+        assertEquals(5, user.getItemsCount(), user::toString);
+        assertFalse(user.getFallback(), user::toString);
     }
 }
