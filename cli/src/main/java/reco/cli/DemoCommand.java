@@ -9,6 +9,7 @@ import reco.trainer.io.LoadRequest;
 import reco.trainer.pipeline.TrainSettings;
 import reco.trainer.pipeline.Trainer;
 import reco.trainer.progress.ProgressReporter;
+import reco.server.http.HttpSettings;
 import reco.synth.DemoCatalog;
 
 import java.io.PrintStream;
@@ -98,6 +99,11 @@ public final class DemoCommand implements Callable<Integer> {
         o.printf("  grpcurl -plaintext -d '{\"user_id\":\"someone-new\",\"k\":5}' %s reco.v1.Recommender/RecommendForUser%n", addr);
         o.printf("  java -jar client-examples/java/target/reco-client-example.jar %s %s %s%n", addr, item, user);
         o.printf("  client-examples/run-all.sh %s      # Python, Node.js, Go and Java examples%n", addr);
+        String http = port == 0 ? "localhost:HTTP_PORT" : "localhost:" + HttpSettings.DEFAULT_PORT;
+        o.printf("  curl -s -X POST %s/reco.v1.Recommender/SimilarItems -H 'content-type: application/json' -d '{\"itemId\":\"%s\",\"k\":5}'%n",
+                http, item);
+        o.printf("  the web console: http://%s/console/%s%n", http,
+                port == 0 ? "   (HTTP_PORT: see the \"reco http listening on\" line)" : "");
         o.printf("  bin/reco inspect %s --item %s%n", out, item);
         o.println("Stop the server with Ctrl-C.");
         o.flush();
