@@ -110,6 +110,9 @@ class BrowserConsoleIT {
                 .usingAnyFreePort()
                 .build();
         browser = new ChromeDriver(service, options);
+        // headless --window-size sizes the window, not the page: fix the viewport itself for the screenshots
+        browser.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                java.util.Map.of("width", WIDTH, "height", HEIGHT, "deviceScaleFactor", 1, "mobile", false));
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -138,6 +141,8 @@ class BrowserConsoleIT {
 
     private static void screenshot(String name) throws Exception {
         File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(shot);
+        assertEquals(WIDTH + "x" + HEIGHT, image.getWidth() + "x" + image.getHeight(), "screenshot " + name);
         Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
 
