@@ -172,6 +172,12 @@ class BrowserConsoleIT {
         assertTrue(history.contains(info.getGenerationId()), history);
         assertTrue(browser.findElement(By.id("training")).getText().contains("minWeight"));
         screenshot("overview");
+
+        // this browser is on the server's machine and no admin token is configured: an operator, who may
+        // reload (reco.v1.Admin/Reload through the JSON gateway)
+        browser.findElement(By.id("reload")).click();
+        new WebDriverWait(browser, PAGE_TIMEOUT).until(d -> text("reload-status").contains("serving "));
+        assertEquals(" already serving " + info.getGenerationId(), text("reload-status"));
     }
 
     @Test
