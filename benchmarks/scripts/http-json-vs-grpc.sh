@@ -46,7 +46,7 @@ check_grpc SimilarItems similar; check_grpc Echo echo
 check_json SimilarItems similar; check_json Echo echo
 grep -q '"itemId"' "$work/out.json" 2>/dev/null || check_json SimilarItems similar
 
-# one h2load run (ROUNDS=N sets the number of alternating rounds, default 3): prints "req/s mean_ms" (mean of h2load's per-request times) and fails on any non-2xx
+# one h2load run (ROUNDS=N sets the number of alternating rounds, default 6): prints "req/s mean_ms" (mean of h2load's per-request times) and fails on any non-2xx
 run() {
   local transport=$1 method=$2 body=$3 out
   if [[ $transport == grpc ]]; then
@@ -66,9 +66,9 @@ run() {
   echo "$rps $mean"
 }
 
-rounds=${ROUNDS:-3}
+rounds=${ROUNDS:-6}
 printf '%-6s %-13s %12s %10s %12s %10s %10s\n' round method 'gRPC req/s' 'mean' 'JSON req/s' 'mean' 'JSON/gRPC'
-declare -A sum
+declare -A sum ratios
 for round in $(seq 1 "$rounds"); do
   for method in Echo SimilarItems; do
     body=$([[ $method == Echo ]] && echo echo || echo similar)
@@ -76,12 +76,14 @@ for round in $(seq 1 "$rounds"); do
     read -r jrps jmean < <(run json "$method" "$body")
     printf '%-6s %-13s %12s %10s %12s %10s %10s\n' "$round" "$method" "$grps" "$gmean" "$jrps" "$jmean" \
       "$(awk -v j="$jrps" -v g="$grps" 'BEGIN {printf "%.2f", j / g}')"
+    ratios[$method]+="$(awk -v j="$jrps" -v g="$grps" 'BEGIN {printf "%.4f", j / g}') "
     sum[$method/grpc]=$(awk -v a="${sum[$method/grpc]:-0}" -v b="$grps" 'BEGIN {print a + b}')
     sum[$method/json]=$(awk -v a="${sum[$method/json]:-0}" -v b="$jrps" 'BEGIN {print a + b}')
   done
 done
 echo
 for method in Echo SimilarItems; do
-  awk -v m="$method" -v g="${sum[$method/grpc]}" -v j="${sum[$method/json]}" -v n="$rounds" \
-    'BEGIN {printf "%-13s all rounds: gRPC %.0f req/s, JSON %.0f req/s, JSON/gRPC %.2f\n", m, g / n, j / n, j / g}'
+  median=$(tr ' ' '\n' <<<"${ratios[$method]}" | grep . | sort -g | awk '{v[NR] = $1} END {print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}')
+  awk -v m="$method" -v g="${sum[$method/grpc]}" -v j="${sum[$method/json]}" -v n="$rounds" -v med="$median" \
+    'BEGIN {printf "%-13s mean of rounds: gRPC %.0f req/s, JSON %.0f req/s; JSON/gRPC median of rounds %.2f, of the means %.2f\n", m, g / n, j / n, med, j / g}'
 done

@@ -9,6 +9,7 @@ import reco.trainer.io.LoadRequest;
 import reco.trainer.pipeline.TrainSettings;
 import reco.trainer.pipeline.Trainer;
 import reco.trainer.progress.ProgressReporter;
+import reco.server.http.HttpSettings;
 import reco.synth.DemoCatalog;
 
 import java.io.PrintStream;
@@ -100,6 +101,9 @@ public final class DemoCommand implements Callable<Integer> {
         }
         hints.hints().forEach(hint -> o.println(hint.line()));
         o.println("The gRPC API, with grpcurl examples, is described in README.md (\"gRPC API\").");
+        String http = port == 0 ? "localhost:HTTP_PORT (see the \"reco http listening on\" line)"
+                : "localhost:" + HttpSettings.DEFAULT_PORT;
+        o.printf("The web console is at http://%s/console/; calling it with curl is in README.md (\"HTTP/JSON and the web console\").%n", http);
         if (!noServe) {
             o.println("Stop the server with Ctrl-C.");
         }

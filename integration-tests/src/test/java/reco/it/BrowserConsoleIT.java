@@ -110,6 +110,9 @@ class BrowserConsoleIT {
                 .usingAnyFreePort()
                 .build();
         browser = new ChromeDriver(service, options);
+        // headless --window-size sizes the window, not the page: fix the viewport itself for the screenshots
+        browser.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+                java.util.Map.of("width", WIDTH, "height", HEIGHT, "deviceScaleFactor", 1, "mobile", false));
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -138,6 +141,8 @@ class BrowserConsoleIT {
 
     private static void screenshot(String name) throws Exception {
         File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(shot);
+        assertEquals(WIDTH + "x" + HEIGHT, image.getWidth() + "x" + image.getHeight(), "screenshot " + name);
         Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
 
@@ -167,6 +172,12 @@ class BrowserConsoleIT {
         assertTrue(history.contains(info.getGenerationId()), history);
         assertTrue(browser.findElement(By.id("training")).getText().contains("minWeight"));
         screenshot("overview");
+
+        // this browser is on the server's machine and no admin token is configured: an operator, who may
+        // reload (reco.v1.Admin/Reload through the JSON gateway)
+        browser.findElement(By.id("reload")).click();
+        new WebDriverWait(browser, PAGE_TIMEOUT).until(d -> text("reload-status").contains("serving "));
+        assertEquals(" already serving " + info.getGenerationId(), text("reload-status"));
     }
 
     @Test
