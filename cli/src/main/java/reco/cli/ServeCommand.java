@@ -185,6 +185,32 @@ public final class ServeCommand implements Callable<Integer> {
     @picocli.CommandLine.ParentCommand
     Reco parent;
 
+    @picocli.CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /**
+     * --log-format as given before or after "serve", or by RECO_LOG_FORMAT / the config file (which
+     * reach this command's copy of the inherited option, not the root's).
+     */
+    Logging.Format logFormat() {
+        CommandLine.Model.OptionSpec own = spec == null ? null : spec.findOption("--log-format");
+        if (own != null && own.getValue() == Logging.Format.json
+                || parent != null && parent.logFormat == Logging.Format.json) {
+            return Logging.Format.json;
+        }
+        // picocli applies no defaults to inherited options, so ask the provider (environment, config file) here
+        try {
+            String configured = own == null || spec.defaultValueProvider() == null ? null
+                    : spec.defaultValueProvider().defaultValue(own);
+            return configured == null ? Logging.Format.text : Logging.Format.valueOf(configured.strip());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "log-format must be text or json, got "
+                    + e.getMessage());
+        } catch (Exception e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     private boolean verbose() {
         return parent != null && parent.verbose;
     }
@@ -204,7 +230,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Instant jvmStart = ProcessHandle.current().info().startInstant().orElse(Instant.now());
-        Logging.configure(err, verbose());
+        Logging.configure(err, verbose(), logFormat());
         if (port < 0 || port > 65535) {
             err.println("error: --port must be 0..65535, got " + port);
             return ExitCodes.USAGE;
