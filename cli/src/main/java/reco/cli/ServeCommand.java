@@ -140,6 +140,12 @@ public final class ServeCommand implements Callable<Integer> {
                     + "direct (on the network threads: less hand-off per call). Default: ${DEFAULT-VALUE}.")
     String callExecutorKind;
 
+    @Option(names = "--wait-for-model", defaultValue = "0s", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "When nothing is published under --model yet (no CURRENT), wait this long for a first "
+                    + "generation, polling every --poll-interval, with /livez up and /readyz 503 meanwhile (e.g. a server "
+                    + "deployed before its first training run); 0 = exit 1 at once. Default: ${DEFAULT-VALUE}.")
+    Duration waitForModel;
+
     @Option(names = "--poll-interval", defaultValue = "1s", paramLabel = "DURATION", converter = Durations.Converter.class,
             description = "How often to look at ROOT/CURRENT for a new generation (e.g. 500ms, 1s, 2m). Default: ${DEFAULT-VALUE}.")
     Duration pollInterval;
@@ -284,7 +290,11 @@ public final class ServeCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        if (!Files.isDirectory(modelRoot)) {
+        if (waitForModel.isNegative()) {
+            err.println("error: --wait-for-model must not be negative, got " + waitForModel);
+            return ExitCodes.USAGE;
+        }
+        if (!Files.isDirectory(modelRoot) && waitForModel.isZero()) {
             err.println("error: model directory " + modelRoot + " does not exist (train one with `reco train --out "
                     + modelRoot + "`)");
             return ExitCodes.FAILURE;
@@ -305,6 +315,7 @@ public final class ServeCommand implements Callable<Integer> {
         CompletableFuture<Void> loading = new CompletableFuture<>();
         Thread loader = new Thread(() -> {
             try {
+                awaitFirstGeneration();
                 models.loadCurrent();
                 loading.complete(null);
             } catch (Throwable t) {
@@ -389,6 +400,21 @@ public final class ServeCommand implements Callable<Integer> {
         LOG.info("JVM start to SERVING: " + startupMillis + " ms");
         stopped.await(); // not just server termination: also the model unmapped and the executor stopped
         return ExitCodes.OK;
+    }
+
+    /** With --wait-for-model: returns once ROOT/CURRENT exists, or when the wait is over (loading then fails). */
+    private void awaitFirstGeneration() throws InterruptedException {
+        long deadline = System.nanoTime() + waitForModel.toNanos();
+        Path current = modelRoot.resolve(reco.model.generation.GenerationFiles.CURRENT);
+        boolean announced = false;
+        while (!Files.exists(current) && System.nanoTime() < deadline) {
+            if (!announced) {
+                LOG.info("no generation under " + modelRoot + " yet: waiting up to " + waitForModel.toSeconds() + " s"
+                        + " for the first one (/readyz answers 503 meanwhile)");
+                announced = true;
+            }
+            Thread.sleep(Math.max(10, Math.min(pollInterval.toMillis(), 1000)));
+        }
     }
 
     private record Running(RecoServer server, ExecutorService callExecutor, HttpEndpoint http, Thread shutdownHook) {}
