@@ -1,6 +1,7 @@
 package reco.cli;
 
 import java.io.PrintStream;
+import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -9,7 +10,7 @@ import java.util.logging.StreamHandler;
 
 /**
  * The one logging setup of every reco command: java.util.logging to stderr, one line per record
- * ({@link OneLineLogFormatter}), flushed per record (a server's log must not sit in a buffer), with the
+ * ({@link OneLineLogFormatter}, or {@link JsonLogFormatter} with {@code --log-format json}), flushed per record (a server's log must not sit in a buffer), with the
  * chatty third-party loggers (Chronicle's banner and start-up notes, gRPC internals, Jetty's banner) raised to WARNING.
  */
 public final class Logging {
@@ -22,12 +23,21 @@ public final class Logging {
 
     private Logging() {}
 
-    /** Routes every log record to {@code err}; {@code verbose} adds reco's debug records. */
+    /** How records are written: one readable line each, or one JSON object per line. */
+    public enum Format { text, json }
+
+    /** Routes every log record to {@code err} as text lines; {@code verbose} adds reco's debug records. */
     public static void configure(PrintStream err, boolean verbose) {
+        configure(err, verbose, Format.text);
+    }
+
+    /** Routes every log record to {@code err} in {@code format}; {@code verbose} adds reco's debug records. */
+    public static void configure(PrintStream err, boolean verbose, Format format) {
         for (Handler h : ROOT.getHandlers()) {
             ROOT.removeHandler(h);
         }
-        Handler handler = new StreamHandler(err, new OneLineLogFormatter()) {
+        Formatter formatter = format == Format.json ? new JsonLogFormatter() : new OneLineLogFormatter();
+        Handler handler = new StreamHandler(err, formatter) {
             @Override
             public synchronized void publish(LogRecord record) {
                 super.publish(record);
@@ -42,6 +52,5 @@ public final class Logging {
         CHRONICLE.setLevel(Level.WARNING);
         GRPC.setLevel(verbose ? Level.INFO : Level.WARNING);
         JETTY.setLevel(Level.WARNING); // its start-up banner and per-connection notes
-
     }
 }

@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * {@code reco}: the one command tree of every reco process (what {@code bin/reco} runs). Results go to
@@ -41,6 +42,11 @@ public final class Reco implements Runnable {
             description = "Debug logging, and stack traces with errors.")
     boolean verbose;
 
+    @Option(names = "--log-format", scope = CommandLine.ScopeType.INHERIT, paramLabel = "FORMAT",
+            description = "Logs on stderr as text (one readable line per record) or json (one JSON object per line: "
+                    + "time, level, logger, thread, message, exception). Default: text.")
+    Logging.Format logFormat = Logging.Format.text;
+
     @picocli.CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -52,7 +58,11 @@ public final class Reco implements Runnable {
     }
 
     public static void main(String[] args) {
-        Logging.configure(System.err, Arrays.asList(args).contains("--verbose"));
+        List<String> list = Arrays.asList(args);
+        // before parsing, so that parsing problems are logged in the asked-for format too
+        Logging.configure(System.err, list.contains("--verbose"),
+                list.contains("--log-format=json") || String.join(" ", list).contains("--log-format json")
+                        ? Logging.Format.json : Logging.Format.text);
         System.exit(run(args));
     }
 
@@ -71,6 +81,12 @@ public final class Reco implements Runnable {
         // bash/zsh completion: `source <(reco completion)`
         cli.addSubcommand("completion", new CommandLine(new AutoComplete.GenerateCompletion(), factory)
                 .setUsageHelpAutoWidth(true));
+        // once parsed: --verbose and --log-format (or RECO_LOG_FORMAT for serve) decide the log setup
+        cli.setExecutionStrategy(parseResult -> {
+            Reco root = (Reco) parseResult.commandSpec().userObject();
+            Logging.configure(System.err, root.verbose, root.logFormat);
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.FAILURE);
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine cmd = e.getCommandLine();

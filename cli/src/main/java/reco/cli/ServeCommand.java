@@ -166,6 +166,12 @@ public final class ServeCommand implements Callable<Integer> {
                     + "direct (on the network threads: less hand-off per call). Default: ${DEFAULT-VALUE}.")
     String callExecutorKind;
 
+    @Option(names = "--wait-for-model", defaultValue = "0s", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "When nothing is published under --model yet (no CURRENT), wait this long for a first "
+                    + "generation, polling every --poll-interval, with /livez up and /readyz 503 meanwhile (e.g. a server "
+                    + "deployed before its first training run); 0 = exit 1 at once. Default: ${DEFAULT-VALUE}.")
+    Duration waitForModel;
+
     @Option(names = "--poll-interval", defaultValue = "1s", paramLabel = "DURATION", converter = Durations.Converter.class,
             description = "How often to look at ROOT/CURRENT for a new generation (e.g. 500ms, 1s, 2m). Default: ${DEFAULT-VALUE}.")
     Duration pollInterval;
@@ -247,6 +253,32 @@ public final class ServeCommand implements Callable<Integer> {
     @picocli.CommandLine.ParentCommand
     Reco parent;
 
+    @picocli.CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /**
+     * --log-format as given before or after "serve", or by RECO_LOG_FORMAT / the config file (which
+     * reach this command's copy of the inherited option, not the root's).
+     */
+    Logging.Format logFormat() {
+        CommandLine.Model.OptionSpec own = spec == null ? null : spec.findOption("--log-format");
+        if (own != null && own.getValue() == Logging.Format.json
+                || parent != null && parent.logFormat == Logging.Format.json) {
+            return Logging.Format.json;
+        }
+        // picocli applies no defaults to inherited options, so ask the provider (environment, config file) here
+        try {
+            String configured = own == null || spec.defaultValueProvider() == null ? null
+                    : spec.defaultValueProvider().defaultValue(own);
+            return configured == null ? Logging.Format.text : Logging.Format.valueOf(configured.strip());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "log-format must be text or json, got "
+                    + e.getMessage());
+        } catch (Exception e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     private boolean verbose() {
         return parent != null && parent.verbose;
     }
@@ -266,7 +298,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Instant jvmStart = ProcessHandle.current().info().startInstant().orElse(Instant.now());
-        Logging.configure(err, verbose());
+        Logging.configure(err, verbose(), logFormat());
         if (port < 0 || port > 65535) {
             err.println("error: --port must be 0..65535, got " + port);
             return ExitCodes.USAGE;
@@ -341,7 +373,11 @@ public final class ServeCommand implements Callable<Integer> {
                 return ExitCodes.USAGE;
             }
         }
-        if (!Files.isDirectory(modelRoot)) {
+        if (waitForModel.isNegative()) {
+            err.println("error: --wait-for-model must not be negative, got " + waitForModel);
+            return ExitCodes.USAGE;
+        }
+        if (!Files.isDirectory(modelRoot) && waitForModel.isZero()) {
             err.println("error: model directory " + modelRoot + " does not exist (train one with `reco train --out "
                     + modelRoot + "`)");
             return ExitCodes.FAILURE;
@@ -362,6 +398,7 @@ public final class ServeCommand implements Callable<Integer> {
         CompletableFuture<Void> loading = new CompletableFuture<>();
         Thread loader = new Thread(() -> {
             try {
+                awaitFirstGeneration();
                 models.loadCurrent();
                 loading.complete(null);
             } catch (Throwable t) {
@@ -459,6 +496,21 @@ public final class ServeCommand implements Callable<Integer> {
         LOG.info("JVM start to SERVING: " + startupMillis + " ms");
         stopped.await(); // not just server termination: also the model unmapped and the executor stopped
         return ExitCodes.OK;
+    }
+
+    /** With --wait-for-model: returns once ROOT/CURRENT exists, or when the wait is over (loading then fails). */
+    private void awaitFirstGeneration() throws InterruptedException {
+        long deadline = System.nanoTime() + waitForModel.toNanos();
+        Path current = modelRoot.resolve(reco.model.generation.GenerationFiles.CURRENT);
+        boolean announced = false;
+        while (!Files.exists(current) && System.nanoTime() < deadline) {
+            if (!announced) {
+                LOG.info("no generation under " + modelRoot + " yet: waiting up to " + waitForModel.toSeconds() + " s"
+                        + " for the first one (/readyz answers 503 meanwhile)");
+                announced = true;
+            }
+            Thread.sleep(Math.max(10, Math.min(pollInterval.toMillis(), 1000)));
+        }
     }
 
     private record Running(RecoServer server, ExecutorService callExecutor, HttpEndpoint http, Thread shutdownHook) {}

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -74,6 +75,21 @@ class ConfigDefaultsTest {
                 "RECO_JAVA_OPTS", "-Xmx1g"));
         assertEquals(Path.of("/srv/m"), serve.modelRoot);
         assertEquals(64, serve.maxConcurrentCalls);
+    }
+
+    @Test
+    void logFormatFromTheEnvironment() {
+        CommandLine cli = Reco.commandLine();
+        cli.getSubcommands().get("serve").setDefaultValueProvider(new ConfigDefaults(Map.of("RECO_LOG_FORMAT", "json")));
+        CommandLine.ParseResult result = cli.parseArgs("serve", "--model", "/srv/m");
+        assertEquals(Logging.Format.json, ((ServeCommand) result.subcommand().commandSpec().userObject()).logFormat());
+        for (String[] args : List.of(new String[] {"serve", "--model", "/srv/m", "--log-format", "json"},
+                new String[] {"--log-format", "json", "serve", "--model", "/srv/m"})) {
+            CommandLine.ParseResult given = Reco.commandLine().parseArgs(args);
+            assertEquals(Logging.Format.json, ((ServeCommand) given.subcommand().commandSpec().userObject()).logFormat());
+        }
+        CommandLine.ParseResult plain = Reco.commandLine().parseArgs("serve", "--model", "/srv/m");
+        assertEquals(Logging.Format.text, ((ServeCommand) plain.subcommand().commandSpec().userObject()).logFormat());
     }
 
     @Test

@@ -169,6 +169,15 @@ public final class Launcher {
             return stderr.toString();
         }
 
+        public String stdout() {
+            return stdout.toString();
+        }
+
+        /** The process, e.g. to signal it. */
+        public Process process() {
+            return process;
+        }
+
         public boolean isAlive() {
             return process.isAlive();
         }

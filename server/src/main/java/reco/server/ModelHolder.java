@@ -112,6 +112,8 @@ public final class ModelHolder implements AutoCloseable {
         this.callFaults = Counter.builder("reco.model.call.faults")
                 .description("Calls that failed reading the served generation's mapped files (e.g. a file truncated in place)")
                 .register(registry);
+        pollFailures("io"); // exported at 0 from the start, so rate() and alerts see the series
+        pollFailures("error");
         Gauge.builder("reco.model.poll.last.success", this,
                         h -> h.lastSuccessfulPollMillis < 0 ? Double.NaN : h.lastSuccessfulPollMillis / 1000.0)
                 .description("When the model watcher last looked at the model root without failing (seconds since the "
@@ -580,12 +582,16 @@ public final class ModelHolder implements AutoCloseable {
         }
     }
 
-    private void pollFailure(String reason, Throwable e, boolean withStackTrace) {
-        Counter.builder("reco.model.poll.failures")
+    private Counter pollFailures(String reason) {
+        return Counter.builder("reco.model.poll.failures")
                 .description("Looks at the model root that failed (io: CURRENT or the root unreadable; error: a JVM Error); "
                         + "the watcher keeps polling")
                 .tag("reason", reason)
-                .register(registry).increment();
+                .register(registry);
+    }
+
+    private void pollFailure(String reason, Throwable e, boolean withStackTrace) {
+        pollFailures(reason).increment();
         String problem = e.getClass().getSimpleName() + ": " + e.getMessage();
         if (withStackTrace) {
             LOG.log(Level.SEVERE, "model watcher: " + problem + "; still polling " + root, e);
