@@ -32,6 +32,22 @@ class MmrTest {
     }
 
     @Test
+    void aCallerThatGivesUpStopsTheLoopBeforeTheNextPick() {
+        int[] checks = {0};
+        IllegalStateException stop = new IllegalStateException("deadline");
+        IllegalStateException thrown = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Cancellation.checking(() -> {
+                    if (++checks[0] == 3) {
+                        throw stop;
+                    }
+                }, () -> Mmr.select(CANDIDATES, RELEVANCE, 4, 0.5, NEAR_DUPLICATES)));
+        org.junit.jupiter.api.Assertions.assertSame(stop, thrown);
+        org.junit.jupiter.api.Assertions.assertEquals(3, checks[0], "one check per pick, and none after the throw");
+        // unbound (offline evaluation): no check, same answer
+        assertArrayEquals(new int[] {0, 2, 3, 1}, Mmr.select(CANDIDATES, RELEVANCE, 4, 0.5, NEAR_DUPLICATES));
+    }
+
+    @Test
     void picksAtMostThePool() {
         assertArrayEquals(new int[] {0, 1}, Mmr.select(new int[] {5, 6}, new double[] {1, 0.5}, 10, 0.3, (a, b) -> 0));
     }
