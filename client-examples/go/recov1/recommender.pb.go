@@ -1533,8 +1533,10 @@ type Interaction struct {
 	UserId string `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
 	// Required. The item, as user_id. Must be in the served generation to be recorded.
 	ItemId string `protobuf:"bytes,2,opt,name=item_id,json=itemId,proto3" json:"item_id,omitempty"`
-	// The interaction's strength on the training data's scale (e.g. a rating); unset means 1. Must be
-	// finite. Below the generation's --min-weight the item counts as seen but does not shape the profile.
+	// The interaction's strength on the training data's scale (e.g. a rating). Must be finite. Below the
+	// generation's --min-weight (or 0 and below) the item counts as seen but does not shape the profile.
+	// Unset: a positive interaction (it shapes the profile whatever the threshold; `reco train --feedback`
+	// reads it as weight max(1, --min-weight)).
 	Weight *float32 `protobuf:"fixed32,3,opt,name=weight,proto3,oneof" json:"weight,omitempty"`
 	// When it happened. Unset: the time the server receives it. At most 1 day in the future.
 	EventTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=event_time,json=eventTime,proto3" json:"event_time,omitempty"`
