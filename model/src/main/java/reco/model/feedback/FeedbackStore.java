@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -301,6 +300,6 @@ public final class FeedbackStore implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "FeedbackStore[" + file + ", " + Arrays.asList(settings) + "]";
+        return "FeedbackStore[" + file + ", " + settings + "]";
     }
 }
