@@ -121,6 +121,22 @@ class FeedbackStoreTest {
     }
 
     @Test
+    void aUserAtTheLimitWithTheLongestIdsFits() throws Exception {
+        // the largest entry the API allows under the default limit: 100 events with 512-byte item ids
+        try (FeedbackStore store = FeedbackStore.open(dir, FeedbackStore.Settings.defaults())) {
+            for (int i = 0; i < 150; i++) {
+                String item = String.format("%03d", i) + "y".repeat(509);
+                store.add("heavy", List.of(event(item, 1000 + i)), 1000);
+            }
+            List<FeedbackStore.Recent> recent = store.recent("heavy", 1000);
+            assertEquals(100, recent.size());
+            assertTrue(recent.get(0).itemId().startsWith("050"));
+            store.add("light", List.of(event("a", 1000)), 1000);
+            assertEquals(2, store.users());
+        }
+    }
+
+    @Test
     void settingsAreRangeChecked() {
         assertThrows(IllegalArgumentException.class, () -> new FeedbackStore.Settings(0, Duration.ofDays(1), 1));
         assertThrows(IllegalArgumentException.class, () -> new FeedbackStore.Settings(1, Duration.ZERO, 1));
