@@ -38,6 +38,23 @@ type RecommenderClient interface {
 	// user_id without recent_item_ids) is unknown; INVALID_ARGUMENT for a model that cannot be explained
 	// (popularity) or that the generation lacks.
 	Explain(ctx context.Context, in *ExplainRequest, opts ...grpc.CallOption) (*ExplainResponse, error)
+	// Live feedback: records what users just did, so that their next recommendations reflect it without
+	// waiting for the next training. Recorded items count as seen (not recommended again unless
+	// include_seen is set) and fold into the user's profile as recent_item_ids would; a user the served
+	// generation does not know gets recommendations from their recorded items instead of popular items.
+	// Events are kept on the server's disk (last events per user, with an age limit) and appended to an
+	// event log that `reco train --feedback DIR` reads as training input; once a generation trained on
+	// them is served they are retired from the live store.
+	//
+	// 1..1000 interactions per request. An item the served generation does not know is not an error:
+	// it is not recorded, and the response counts and lists it. INVALID_ARGUMENT for a malformed
+	// interaction (the whole request is refused, nothing recorded); FAILED_PRECONDITION when the server
+	// runs without live feedback (`reco serve --feedback DIR` turns it on).
+	RecordInteractions(ctx context.Context, in *RecordInteractionsRequest, opts ...grpc.CallOption) (*RecordInteractionsResponse, error)
+	// The client-streaming form of RecordInteractions: each message is one batch, validated and recorded
+	// as it arrives (a malformed batch ends the call with INVALID_ARGUMENT; the batches before it stay
+	// recorded). The response sums every batch of the call.
+	RecordInteractionsStream(ctx context.Context, opts ...grpc.CallOption) (Recommender_RecordInteractionsStreamClient, error)
 	// No-op round trip with no model work: measures the transport's own cost (load tests, probes).
 	// Works before any generation is loaded.
 	Echo(ctx context.Context, in *EchoRequest, opts ...grpc.CallOption) (*EchoResponse, error)
@@ -114,6 +131,49 @@ func (c *recommenderClient) Explain(ctx context.Context, in *ExplainRequest, opt
 	return out, nil
 }
 
+func (c *recommenderClient) RecordInteractions(ctx context.Context, in *RecordInteractionsRequest, opts ...grpc.CallOption) (*RecordInteractionsResponse, error) {
+	out := new(RecordInteractionsResponse)
+	err := c.cc.Invoke(ctx, "/reco.v1.Recommender/RecordInteractions", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *recommenderClient) RecordInteractionsStream(ctx context.Context, opts ...grpc.CallOption) (Recommender_RecordInteractionsStreamClient, error) {
+	stream, err := c.cc.NewStream(ctx, &_Recommender_serviceDesc.Streams[0], "/reco.v1.Recommender/RecordInteractionsStream", opts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &recommenderRecordInteractionsStreamClient{stream}
+	return x, nil
+}
+
+type Recommender_RecordInteractionsStreamClient interface {
+	Send(*RecordInteractionsRequest) error
+	CloseAndRecv() (*RecordInteractionsResponse, error)
+	grpc.ClientStream
+}
+
+type recommenderRecordInteractionsStreamClient struct {
+	grpc.ClientStream
+}
+
+func (x *recommenderRecordInteractionsStreamClient) Send(m *RecordInteractionsRequest) error {
+	return x.ClientStream.SendMsg(m)
+}
+
+func (x *recommenderRecordInteractionsStreamClient) CloseAndRecv() (*RecordInteractionsResponse, error) {
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	m := new(RecordInteractionsResponse)
+	if err := x.ClientStream.RecvMsg(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
 func (c *recommenderClient) Echo(ctx context.Context, in *EchoRequest, opts ...grpc.CallOption) (*EchoResponse, error) {
 	out := new(EchoResponse)
 	err := c.cc.Invoke(ctx, "/reco.v1.Recommender/Echo", in, out, opts...)
@@ -148,6 +208,23 @@ type RecommenderServer interface {
 	// user_id without recent_item_ids) is unknown; INVALID_ARGUMENT for a model that cannot be explained
 	// (popularity) or that the generation lacks.
 	Explain(context.Context, *ExplainRequest) (*ExplainResponse, error)
+	// Live feedback: records what users just did, so that their next recommendations reflect it without
+	// waiting for the next training. Recorded items count as seen (not recommended again unless
+	// include_seen is set) and fold into the user's profile as recent_item_ids would; a user the served
+	// generation does not know gets recommendations from their recorded items instead of popular items.
+	// Events are kept on the server's disk (last events per user, with an age limit) and appended to an
+	// event log that `reco train --feedback DIR` reads as training input; once a generation trained on
+	// them is served they are retired from the live store.
+	//
+	// 1..1000 interactions per request. An item the served generation does not know is not an error:
+	// it is not recorded, and the response counts and lists it. INVALID_ARGUMENT for a malformed
+	// interaction (the whole request is refused, nothing recorded); FAILED_PRECONDITION when the server
+	// runs without live feedback (`reco serve --feedback DIR` turns it on).
+	RecordInteractions(context.Context, *RecordInteractionsRequest) (*RecordInteractionsResponse, error)
+	// The client-streaming form of RecordInteractions: each message is one batch, validated and recorded
+	// as it arrives (a malformed batch ends the call with INVALID_ARGUMENT; the batches before it stay
+	// recorded). The response sums every batch of the call.
+	RecordInteractionsStream(Recommender_RecordInteractionsStreamServer) error
 	// No-op round trip with no model work: measures the transport's own cost (load tests, probes).
 	// Works before any generation is loaded.
 	Echo(context.Context, *EchoRequest) (*EchoResponse, error)
@@ -178,6 +255,12 @@ func (UnimplementedRecommenderServer) GetModelInfo(context.Context, *GetModelInf
 }
 func (UnimplementedRecommenderServer) Explain(context.Context, *ExplainRequest) (*ExplainResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Explain not implemented")
+}
+func (UnimplementedRecommenderServer) RecordInteractions(context.Context, *RecordInteractionsRequest) (*RecordInteractionsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RecordInteractions not implemented")
+}
+func (UnimplementedRecommenderServer) RecordInteractionsStream(Recommender_RecordInteractionsStreamServer) error {
+	return status.Errorf(codes.Unimplemented, "method RecordInteractionsStream not implemented")
 }
 func (UnimplementedRecommenderServer) Echo(context.Context, *EchoRequest) (*EchoResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Echo not implemented")
@@ -321,6 +404,50 @@ func _Recommender_Explain_Handler(srv interface{}, ctx context.Context, dec func
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Recommender_RecordInteractions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordInteractionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RecommenderServer).RecordInteractions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/reco.v1.Recommender/RecordInteractions",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RecommenderServer).RecordInteractions(ctx, req.(*RecordInteractionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Recommender_RecordInteractionsStream_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(RecommenderServer).RecordInteractionsStream(&recommenderRecordInteractionsStreamServer{stream})
+}
+
+type Recommender_RecordInteractionsStreamServer interface {
+	SendAndClose(*RecordInteractionsResponse) error
+	Recv() (*RecordInteractionsRequest, error)
+	grpc.ServerStream
+}
+
+type recommenderRecordInteractionsStreamServer struct {
+	grpc.ServerStream
+}
+
+func (x *recommenderRecordInteractionsStreamServer) SendAndClose(m *RecordInteractionsResponse) error {
+	return x.ServerStream.SendMsg(m)
+}
+
+func (x *recommenderRecordInteractionsStreamServer) Recv() (*RecordInteractionsRequest, error) {
+	m := new(RecordInteractionsRequest)
+	if err := x.ServerStream.RecvMsg(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
 func _Recommender_Echo_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(EchoRequest)
 	if err := dec(in); err != nil {
@@ -372,10 +499,20 @@ var _Recommender_serviceDesc = grpc.ServiceDesc{
 			Handler:    _Recommender_Explain_Handler,
 		},
 		{
+			MethodName: "RecordInteractions",
+			Handler:    _Recommender_RecordInteractions_Handler,
+		},
+		{
 			MethodName: "Echo",
 			Handler:    _Recommender_Echo_Handler,
 		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "RecordInteractionsStream",
+			Handler:       _Recommender_RecordInteractionsStream_Handler,
+			ClientStreams: true,
+		},
+	},
 	Metadata: "reco/v1/recommender.proto",
 }

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a new user records three events over gRPC and is no longer served the popular list nor those items; a
  * restart keeps the events; a generation trained without the feedback keeps them in the live store, and one
  * trained with {@code --feedback DIR} holds them itself (the user is known to it) and retires them from the
- * store.
+ * store. A second server process on the same feedback directory shares the events.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LiveFeedbackIT {
@@ -166,22 +166,35 @@ class LiveFeedbackIT {
         server = serve();
         assertEquals(ids(live), ids(recommend(NEW_USER)));
 
+        // a second server process on the same feedback directory sees the events and records beside the first
+        try (Launcher.ServerProcess second = serve()) {
+            RecommenderGrpc.RecommenderBlockingStub other = RecommenderGrpc.newBlockingStub(second.channel())
+                    .withDeadlineAfter(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(ids(live), ids(other.recommendForUser(
+                    RecommendForUserRequest.newBuilder().setUserId(NEW_USER).setK(K).build())));
+            other.recordInteractions(RecordInteractionsRequest.newBuilder().addInteractions(
+                    Interaction.newBuilder().setUserId("second-process-user").setItemId("1").setWeight(5f)).build());
+            assertFalse(ids(recommend("second-process-user")).contains("1"), "recorded through the other process");
+            assertNotEquals(Model.MODEL_POPULARITY, recommend("second-process-user").getServedBy());
+        }
+        assertEquals(2.0, metric("reco_feedback_store_users"));
+
         // a generation trained without the feedback: the live store still serves the events
         String first = stub().getModelInfo(GetModelInfoRequest.getDefaultInstance()).getGenerationId();
         train();
         String second = awaitNewGeneration(first);
         assertPersonalisedAndExcludingRecorded(recommend(NEW_USER), popularIds);
-        assertEquals(1.0, metric("reco_feedback_store_users"));
+        assertEquals(2.0, metric("reco_feedback_store_users"));
 
         // a generation trained on the feedback log: the user is in it, and the store retires what it holds
         train("--feedback", feedbackDir.toString());
         awaitNewGeneration(second);
         ModelInfo info = stub().getModelInfo(GetModelInfoRequest.getDefaultInstance());
-        assertEquals(611, info.getUserCount(), "610 MovieLens users and the newcomer");
+        assertEquals(612, info.getUserCount(), "610 MovieLens users, the newcomer and the second process's user");
         RecommendResponse trained = recommend(NEW_USER);
         assertFalse(trained.getFallback(), trained.toString());
         assertPersonalisedAndExcludingRecorded(trained, popularIds);
-        assertEquals(3.0, metric("reco_feedback_events_retired_total"));
+        assertEquals(4.0, metric("reco_feedback_events_retired_total"));
         assertEquals(0.0, metric("reco_feedback_store_users"));
     }
 }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +18,8 @@ import java.util.Map;
  * host may open the same file at once: Chronicle Map keeps its segment locks in the shared mapping, and
  * every change here is one atomic {@code compute} on one user's entry.
  *
- * <p>Bounds ({@link Settings}): the last {@code maxEventsPerUser} events per user, none older than the
+ * <p>Bounds ({@link Settings}): the last {@code maxEventsPerUser} events per user (and at most
+ * {@value #MAX_VALUE_BYTES} bytes of them), none older than the
  * TTL (by recorded-at time), and at most {@code maxUsers} users: beyond that, the users whose newest event
  * is oldest are evicted, down to 90% of the cap, so that one O(users) pass pays for many inserts. The map
  * file is sized for {@code maxUsers} when created; an existing file keeps the size it was created with.
@@ -32,6 +32,12 @@ public final class FeedbackStore implements AutoCloseable {
     public static final String FILE_NAME = "recent-events.dat";
     private static final short VALUE_VERSION = 1;
     private static final int EVENT_OVERHEAD = 8 + 8 + 4 + 2;
+    /**
+     * Largest entry value kept: beyond it a user's oldest events go, as beyond the per-user limit (1000
+     * events with 10-byte item ids take 32 KiB; 100 with the longest ids 53 KiB). Chronicle Map refuses
+     * an entry larger than its segments allow, so the bound is fixed and the map is sized for it.
+     */
+    static final int MAX_VALUE_BYTES = 64 * 1024;
     /** Share of the user cap an eviction pass leaves. */
     static final double EVICT_TO = 0.9;
 
@@ -91,7 +97,9 @@ public final class FeedbackStore implements AutoCloseable {
         Path file = dir.resolve(FILE_NAME);
         // sized for the cap with head-room: eviction runs once the cap is passed, and other processes may
         // insert meanwhile; an average entry is assumed to hold about 16 events with 12-byte item ids
-        long entries = Math.max(16, (long) Math.ceil(settings.maxUsers() * 1.25));
+        // at least 4096 entries: Chronicle Map derives its segment size from the entry count, and
+        // MAX_VALUE_BYTES must fit in one segment tier however small the user cap
+        long entries = Math.max(4096, (long) Math.ceil(settings.maxUsers() * 1.25));
         double averageValue = 4 + Math.min(settings.maxEventsPerUser(), 16) * (EVENT_OVERHEAD + 12.0);
         ChronicleMap<CharSequence, byte[]> map = ChronicleMap.of(CharSequence.class, byte[].class)
                 .name("reco-feedback")
@@ -130,6 +138,12 @@ public final class FeedbackStore implements AutoCloseable {
                 dropped[0] += fresh.size() - kept;
                 fresh = fresh.subList(fresh.size() - kept, fresh.size());
             }
+            int first = 0;
+            for (int bytes = encodedSize(fresh); bytes > MAX_VALUE_BYTES; first++) {
+                bytes -= EVENT_OVERHEAD + utf8Length(fresh.get(first).itemId());
+                dropped[0]++;
+            }
+            fresh = fresh.subList(first, fresh.size());
             return fresh.isEmpty() ? null : encode(fresh);
         });
         return new Dropped(dropped[0], dropped[1]);
@@ -250,6 +264,32 @@ public final class FeedbackStore implements AutoCloseable {
 
     // ---------------------------------------------------------------- value encoding
 
+    private static int encodedSize(List<Recent> events) {
+        int size = 4;
+        for (Recent r : events) {
+            size += EVENT_OVERHEAD + utf8Length(r.itemId());
+        }
+        return size;
+    }
+
+    private static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
     static byte[] encode(List<Recent> events) {
         byte[][] ids = new byte[events.size()][];
         int size = 4;
@@ -301,6 +341,6 @@ public final class FeedbackStore implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "FeedbackStore[" + file + ", " + Arrays.asList(settings) + "]";
+        return "FeedbackStore[" + file + ", " + settings + "]";
     }
 }

@@ -121,6 +121,52 @@ class FeedbackStoreTest {
     }
 
     @Test
+    void aUserAtTheLimitWithTheLongestIdsFits() throws Exception {
+        // the largest entry the API allows under the default limit: 100 events with 512-byte item ids
+        try (FeedbackStore store = FeedbackStore.open(dir, FeedbackStore.Settings.defaults())) {
+            for (int i = 0; i < 150; i++) {
+                String item = String.format("%03d", i) + "y".repeat(509);
+                store.add("heavy", List.of(event(item, 1000 + i)), 1000);
+            }
+            List<FeedbackStore.Recent> recent = store.recent("heavy", 1000);
+            assertEquals(100, recent.size());
+            assertTrue(recent.get(0).itemId().startsWith("050"));
+            // and a full MAX_VALUE_BYTES entry in a map sized for the default user cap
+            List<FeedbackStore.Recent> full = new java.util.ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                full.add(event(String.format("%03d", i) + "w".repeat(509), 2000));
+            }
+            try (FeedbackStore wide = FeedbackStore.open(dir, new FeedbackStore.Settings(1000, Duration.ofDays(1),
+                    FeedbackStore.Settings.DEFAULT_MAX_USERS))) {
+                wide.add("fullest", full, 2000);
+                assertEquals((FeedbackStore.MAX_VALUE_BYTES - 4) / (22 + 512), wide.recent("fullest", 2000).size());
+            }
+            store.add("light", List.of(event("a", 1000)), 1000);
+            assertEquals(3, store.users());
+        }
+    }
+
+    @Test
+    void entriesAreCappedInBytesAndTheHighestLimitFitsWithShortIds() throws Exception {
+        try (FeedbackStore store = FeedbackStore.open(dir, new FeedbackStore.Settings(1000, Duration.ofDays(1), 10))) {
+            List<FeedbackStore.Recent> shortIds = new java.util.ArrayList<>();
+            List<FeedbackStore.Recent> longIds = new java.util.ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                shortIds.add(event(String.format("item-%05d", i), 1000));
+                longIds.add(event(String.format("%04d", i) + "z".repeat(508), 1000));
+            }
+            assertEquals(FeedbackStore.Dropped.NONE, store.add("many", shortIds, 1000));
+            assertEquals(1000, store.recent("many", 1000).size());
+            // 1000 x 534 bytes do not fit in 64 KiB: the newest 122 stay, the rest count as dropped
+            FeedbackStore.Dropped dropped = store.add("heaviest", longIds, 1000);
+            List<FeedbackStore.Recent> kept = store.recent("heaviest", 1000);
+            assertEquals(1000 - kept.size(), dropped.perUserLimit());
+            assertEquals((FeedbackStore.MAX_VALUE_BYTES - 4) / (22 + 512), kept.size());
+            assertTrue(kept.get(kept.size() - 1).itemId().startsWith("0999"));
+        }
+    }
+
+    @Test
     void settingsAreRangeChecked() {
         assertThrows(IllegalArgumentException.class, () -> new FeedbackStore.Settings(0, Duration.ofDays(1), 1));
         assertThrows(IllegalArgumentException.class, () -> new FeedbackStore.Settings(1, Duration.ZERO, 1));
