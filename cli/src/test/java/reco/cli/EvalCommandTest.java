@@ -44,7 +44,7 @@ class EvalCommandTest {
         Path json = dir.resolve("results.json");
         int code = Reco.run("eval", "--dataset", data.toString(), "--models", "popularity,item-knn,ease,als",
                 "--write-split", split.toString(), "--out", recs.toString(), "--json", json.toString(),
-                "--recs-k", "50", "--als-iterations", "5", "--als-factors", "16");
+                "--recs-k", "50", "--als-iterations", "5", "--als-factors", "16", "--no-tune");
         assertEquals(ExitCodes.OK, code);
         results = new ObjectMapper().readTree(json.toFile());
     }

@@ -62,8 +62,10 @@ public final class EaseDenseComparison {
     public static Report run(TrainSettings settings, Dataset train, Map<String, List<String>> trainRows,
                              Map<String, List<String>> test, int listLength, List<Integer> ks, int maxDenseItems,
                              Progress.Factory progress, PrintStream log) {
+        TrainingData.Strength strength = reco.trainer.pipeline.Trainer.resolveStrength(settings.strength(),
+                reco.trainer.data.DataProfile.of(train.interactions(), settings.minWeight()));
         TrainingData data = TrainingData.build(train.interactions(), settings.minWeight(), settings.duplicates(),
-                settings.strength(), settings.belowThresholdWeight(), settings.recencyFloor());
+                strength, settings.belowThresholdWeight(), settings.recencyFloor());
         DenseEase dense = Ease.fitDense(data.input, reco.trainer.pipeline.Trainer.itemsWithPositives(data), settings.ease(),
                 progress);
         int modelled = dense.modelItems().length;

@@ -172,14 +172,16 @@ public final class Tuner {
             TrainingData data = build(split, strength);
             ValidationScorer scorer = new ValidationScorer(split, data);
             Map<ModelKind, Fitted> fits = new EnumMap<>(ModelKind.class);
+            // the first fit always runs (there is nothing to choose from without it); every later one only
+            // while the budget lasts, so the search overruns its budget by at most the fit in flight
             if (models.contains(ModelKind.EASE)) {
                 fits.put(ModelKind.EASE, ease(data, scorer, base.ease(), "transform", strength));
             }
-            if (models.contains(ModelKind.ITEM_KNN)) {
+            if (models.contains(ModelKind.ITEM_KNN) && (fits.isEmpty() || affordable("item-knn", 1.0))) {
                 ItemKnn.Parameters knn = fixed.stream().anyMatch(k -> k.startsWith("knn-")) ? base.itemKnn() : rp3(base.itemKnn());
                 fits.put(ModelKind.ITEM_KNN, knn(data, scorer, knn, "transform", strength));
             }
-            if (models.contains(ModelKind.ALS)) {
+            if (models.contains(ModelKind.ALS) && (fits.isEmpty() || affordable("als", 1.0))) {
                 fits.put(ModelKind.ALS, als(data, scorer, base.als(), base.als().iterations(), "transform", strength));
             }
             double score = fits.values().stream().mapToDouble(Fitted::ndcg).max().orElse(0);
@@ -444,7 +446,7 @@ public final class Tuner {
         for (int i = 0; i < Math.min(data.items, metadata.size()) && !described; i++) {
             described = metadata.isDescribed(i) || !metadata.tags(i).isEmpty();
         }
-        if (!described || !affordable("content", 0.9)) {
+        if (!described || !affordable("content", 1.0)) {
             return null;
         }
         long t0 = System.nanoTime();
