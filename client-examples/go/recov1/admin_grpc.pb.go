@@ -31,6 +31,21 @@ type AdminClient interface {
 	// before) or CURRENT is missing: the message says why, and the previous generation, if any, keeps
 	// serving (`ReloadResponse` is then not returned; call GetModelInfo to see what is served).
 	Reload(ctx context.Context, in *ReloadRequest, opts ...grpc.CallOption) (*ReloadResponse, error)
+	// The generations under the server's model root, newest first, with the one CURRENT names and the
+	// one served marked. Reads each generation's manifest and file sizes; checksums are verified when a
+	// generation is activated or loaded.
+	ListGenerations(ctx context.Context, in *ListGenerationsRequest, opts ...grpc.CallOption) (*ListGenerationsResponse, error)
+	// Rolls back (or forward): validates the named generation fully (manifest, sizes, CRC32C, headers),
+	// points CURRENT at it atomically, and loads it; returns once it is served. The same as
+	// `reco generations activate` on the model root followed by Reload. Calls in flight finish on the
+	// generation they started with; no call fails because of the swap.
+	//
+	// Status codes: OK when the generation is served afterwards; INVALID_ARGUMENT when the name cannot
+	// be a generation's; NOT_FOUND when the model root has no such generation; FAILED_PRECONDITION when
+	// it does not validate (CURRENT is left as it was) or fails to load (the previous generation keeps
+	// serving); UNAVAILABLE when a trainer holds the model root's lock for too long or the server is
+	// shutting down.
+	Activate(ctx context.Context, in *ActivateRequest, opts ...grpc.CallOption) (*ActivateResponse, error)
 }
 
 type adminClient struct {
@@ -44,6 +59,24 @@ func NewAdminClient(cc grpc.ClientConnInterface) AdminClient {
 func (c *adminClient) Reload(ctx context.Context, in *ReloadRequest, opts ...grpc.CallOption) (*ReloadResponse, error) {
 	out := new(ReloadResponse)
 	err := c.cc.Invoke(ctx, "/reco.v1.Admin/Reload", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *adminClient) ListGenerations(ctx context.Context, in *ListGenerationsRequest, opts ...grpc.CallOption) (*ListGenerationsResponse, error) {
+	out := new(ListGenerationsResponse)
+	err := c.cc.Invoke(ctx, "/reco.v1.Admin/ListGenerations", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *adminClient) Activate(ctx context.Context, in *ActivateRequest, opts ...grpc.CallOption) (*ActivateResponse, error) {
+	out := new(ActivateResponse)
+	err := c.cc.Invoke(ctx, "/reco.v1.Admin/Activate", in, out, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -68,6 +101,21 @@ type AdminServer interface {
 	// before) or CURRENT is missing: the message says why, and the previous generation, if any, keeps
 	// serving (`ReloadResponse` is then not returned; call GetModelInfo to see what is served).
 	Reload(context.Context, *ReloadRequest) (*ReloadResponse, error)
+	// The generations under the server's model root, newest first, with the one CURRENT names and the
+	// one served marked. Reads each generation's manifest and file sizes; checksums are verified when a
+	// generation is activated or loaded.
+	ListGenerations(context.Context, *ListGenerationsRequest) (*ListGenerationsResponse, error)
+	// Rolls back (or forward): validates the named generation fully (manifest, sizes, CRC32C, headers),
+	// points CURRENT at it atomically, and loads it; returns once it is served. The same as
+	// `reco generations activate` on the model root followed by Reload. Calls in flight finish on the
+	// generation they started with; no call fails because of the swap.
+	//
+	// Status codes: OK when the generation is served afterwards; INVALID_ARGUMENT when the name cannot
+	// be a generation's; NOT_FOUND when the model root has no such generation; FAILED_PRECONDITION when
+	// it does not validate (CURRENT is left as it was) or fails to load (the previous generation keeps
+	// serving); UNAVAILABLE when a trainer holds the model root's lock for too long or the server is
+	// shutting down.
+	Activate(context.Context, *ActivateRequest) (*ActivateResponse, error)
 	mustEmbedUnimplementedAdminServer()
 }
 
@@ -77,6 +125,12 @@ type UnimplementedAdminServer struct {
 
 func (UnimplementedAdminServer) Reload(context.Context, *ReloadRequest) (*ReloadResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Reload not implemented")
+}
+func (UnimplementedAdminServer) ListGenerations(context.Context, *ListGenerationsRequest) (*ListGenerationsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ListGenerations not implemented")
+}
+func (UnimplementedAdminServer) Activate(context.Context, *ActivateRequest) (*ActivateResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Activate not implemented")
 }
 func (UnimplementedAdminServer) mustEmbedUnimplementedAdminServer() {}
 
@@ -109,6 +163,42 @@ func _Admin_Reload_Handler(srv interface{}, ctx context.Context, dec func(interf
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Admin_ListGenerations_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListGenerationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AdminServer).ListGenerations(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/reco.v1.Admin/ListGenerations",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AdminServer).ListGenerations(ctx, req.(*ListGenerationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Admin_Activate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ActivateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AdminServer).Activate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/reco.v1.Admin/Activate",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AdminServer).Activate(ctx, req.(*ActivateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var _Admin_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "reco.v1.Admin",
 	HandlerType: (*AdminServer)(nil),
@@ -116,6 +206,14 @@ var _Admin_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Reload",
 			Handler:    _Admin_Reload_Handler,
+		},
+		{
+			MethodName: "ListGenerations",
+			Handler:    _Admin_ListGenerations_Handler,
+		},
+		{
+			MethodName: "Activate",
+			Handler:    _Admin_Activate_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -36,7 +36,8 @@ type RecommenderClient interface {
 	// Why an item is recommended to a user (or for a list of items): the user's items that contributed
 	// most to its score, with their contributions. NOT_FOUND when item_id (or every one of item_ids, or
 	// user_id without recent_item_ids) is unknown; INVALID_ARGUMENT for a model that cannot be explained
-	// (popularity) or that the generation lacks.
+	// (popularity) or that the generation lacks. With user_id it reveals the user's history, so it needs
+	// the explain right (PERMISSION_DENIED otherwise); with item_ids it needs none.
 	Explain(ctx context.Context, in *ExplainRequest, opts ...grpc.CallOption) (*ExplainResponse, error)
 	// Live feedback: records what users just did, so that their next recommendations reflect it without
 	// waiting for the next training. Recorded items count as seen (not recommended again unless
@@ -206,7 +207,8 @@ type RecommenderServer interface {
 	// Why an item is recommended to a user (or for a list of items): the user's items that contributed
 	// most to its score, with their contributions. NOT_FOUND when item_id (or every one of item_ids, or
 	// user_id without recent_item_ids) is unknown; INVALID_ARGUMENT for a model that cannot be explained
-	// (popularity) or that the generation lacks.
+	// (popularity) or that the generation lacks. With user_id it reveals the user's history, so it needs
+	// the explain right (PERMISSION_DENIED otherwise); with item_ids it needs none.
 	Explain(context.Context, *ExplainRequest) (*ExplainResponse, error)
 	// Live feedback: records what users just did, so that their next recommendations reflect it without
 	// waiting for the next training. Recorded items count as seen (not recommended again unless

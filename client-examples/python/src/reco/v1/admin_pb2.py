@@ -14,7 +14,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13reco/v1/admin.proto\x12\x07reco.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"&\n\rReloadRequest\x12\x15\n\rretry_refused\x18\x01 \x01(\x08\"\x87\x01\n\x0eReloadResponse\x12\x15\n\rgeneration_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63hanged\x18\x02 \x01(\x08\x12\x1e\n\x16previous_generation_id\x18\x03 \x01(\t\x12-\n\tloaded_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp2B\n\x05\x41\x64min\x12\x39\n\x06Reload\x12\x16.reco.v1.ReloadRequest\x1a\x17.reco.v1.ReloadResponseBU\n\x07reco.v1B\nAdminProtoP\x01Z<github.com/reco-engine/reco/client-examples/go/recov1;recov1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13reco/v1/admin.proto\x12\x07reco.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x18\n\x16ListGenerationsRequest\"G\n\x17ListGenerationsResponse\x12,\n\x0bgenerations\x18\x01 \x03(\x0b\x32\x17.reco.v1.GenerationInfo\"\xb6\x01\n\x0eGenerationInfo\x12\x15\n\rgeneration_id\x18\x01 \x01(\t\x12.\n\ncreated_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05items\x18\x03 \x01(\x03\x12\r\n\x05users\x18\x04 \x01(\x03\x12\r\n\x05\x62ytes\x18\x05 \x01(\x03\x12\x0f\n\x07\x63urrent\x18\x06 \x01(\x08\x12\x0e\n\x06served\x18\x07 \x01(\x08\x12\x0f\n\x07problem\x18\x08 \x01(\t\"(\n\x0f\x41\x63tivateRequest\x12\x15\n\rgeneration_id\x18\x01 \x01(\t\"x\n\x10\x41\x63tivateResponse\x12\x15\n\rgeneration_id\x18\x01 \x01(\t\x12\x1e\n\x16previous_generation_id\x18\x02 \x01(\t\x12-\n\tloaded_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"&\n\rReloadRequest\x12\x15\n\rretry_refused\x18\x01 \x01(\x08\"\x87\x01\n\x0eReloadResponse\x12\x15\n\rgeneration_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63hanged\x18\x02 \x01(\x08\x12\x1e\n\x16previous_generation_id\x18\x03 \x01(\t\x12-\n\tloaded_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp2\xd9\x01\n\x05\x41\x64min\x12\x39\n\x06Reload\x12\x16.reco.v1.ReloadRequest\x1a\x17.reco.v1.ReloadResponse\x12T\n\x0fListGenerations\x12\x1f.reco.v1.ListGenerationsRequest\x1a .reco.v1.ListGenerationsResponse\x12?\n\x08\x41\x63tivate\x12\x18.reco.v1.ActivateRequest\x1a\x19.reco.v1.ActivateResponseBU\n\x07reco.v1B\nAdminProtoP\x01Z<github.com/reco-engine/reco/client-examples/go/recov1;recov1b\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'reco.v1.admin_pb2', globals())
@@ -22,10 +22,20 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   DESCRIPTOR._serialized_options = b'\n\007reco.v1B\nAdminProtoP\001Z<github.com/reco-engine/reco/client-examples/go/recov1;recov1'
-  _RELOADREQUEST._serialized_start=65
-  _RELOADREQUEST._serialized_end=103
-  _RELOADRESPONSE._serialized_start=106
-  _RELOADRESPONSE._serialized_end=241
-  _ADMIN._serialized_start=243
-  _ADMIN._serialized_end=309
+  _LISTGENERATIONSREQUEST._serialized_start=65
+  _LISTGENERATIONSREQUEST._serialized_end=89
+  _LISTGENERATIONSRESPONSE._serialized_start=91
+  _LISTGENERATIONSRESPONSE._serialized_end=162
+  _GENERATIONINFO._serialized_start=165
+  _GENERATIONINFO._serialized_end=347
+  _ACTIVATEREQUEST._serialized_start=349
+  _ACTIVATEREQUEST._serialized_end=389
+  _ACTIVATERESPONSE._serialized_start=391
+  _ACTIVATERESPONSE._serialized_end=511
+  _RELOADREQUEST._serialized_start=513
+  _RELOADREQUEST._serialized_end=551
+  _RELOADRESPONSE._serialized_start=554
+  _RELOADRESPONSE._serialized_end=689
+  _ADMIN._serialized_start=692
+  _ADMIN._serialized_end=909
 # @@protoc_insertion_point(module_scope)

@@ -19,6 +19,16 @@ class AdminStub(object):
                 request_serializer=reco_dot_v1_dot_admin__pb2.ReloadRequest.SerializeToString,
                 response_deserializer=reco_dot_v1_dot_admin__pb2.ReloadResponse.FromString,
                 )
+        self.ListGenerations = channel.unary_unary(
+                '/reco.v1.Admin/ListGenerations',
+                request_serializer=reco_dot_v1_dot_admin__pb2.ListGenerationsRequest.SerializeToString,
+                response_deserializer=reco_dot_v1_dot_admin__pb2.ListGenerationsResponse.FromString,
+                )
+        self.Activate = channel.unary_unary(
+                '/reco.v1.Admin/Activate',
+                request_serializer=reco_dot_v1_dot_admin__pb2.ActivateRequest.SerializeToString,
+                response_deserializer=reco_dot_v1_dot_admin__pb2.ActivateResponse.FromString,
+                )
 
 
 class AdminServicer(object):
@@ -43,6 +53,31 @@ class AdminServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListGenerations(self, request, context):
+        """The generations under the server's model root, newest first, with the one CURRENT names and the
+        one served marked. Reads each generation's manifest and file sizes; checksums are verified when a
+        generation is activated or loaded.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Activate(self, request, context):
+        """Rolls back (or forward): validates the named generation fully (manifest, sizes, CRC32C, headers),
+        points CURRENT at it atomically, and loads it; returns once it is served. The same as
+        `reco generations activate` on the model root followed by Reload. Calls in flight finish on the
+        generation they started with; no call fails because of the swap.
+
+        Status codes: OK when the generation is served afterwards; INVALID_ARGUMENT when the name cannot
+        be a generation's; NOT_FOUND when the model root has no such generation; FAILED_PRECONDITION when
+        it does not validate (CURRENT is left as it was) or fails to load (the previous generation keeps
+        serving); UNAVAILABLE when a trainer holds the model root's lock for too long or the server is
+        shutting down.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AdminServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -50,6 +85,16 @@ def add_AdminServicer_to_server(servicer, server):
                     servicer.Reload,
                     request_deserializer=reco_dot_v1_dot_admin__pb2.ReloadRequest.FromString,
                     response_serializer=reco_dot_v1_dot_admin__pb2.ReloadResponse.SerializeToString,
+            ),
+            'ListGenerations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListGenerations,
+                    request_deserializer=reco_dot_v1_dot_admin__pb2.ListGenerationsRequest.FromString,
+                    response_serializer=reco_dot_v1_dot_admin__pb2.ListGenerationsResponse.SerializeToString,
+            ),
+            'Activate': grpc.unary_unary_rpc_method_handler(
+                    servicer.Activate,
+                    request_deserializer=reco_dot_v1_dot_admin__pb2.ActivateRequest.FromString,
+                    response_serializer=reco_dot_v1_dot_admin__pb2.ActivateResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -75,5 +120,39 @@ class Admin(object):
         return grpc.experimental.unary_unary(request, target, '/reco.v1.Admin/Reload',
             reco_dot_v1_dot_admin__pb2.ReloadRequest.SerializeToString,
             reco_dot_v1_dot_admin__pb2.ReloadResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListGenerations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/reco.v1.Admin/ListGenerations',
+            reco_dot_v1_dot_admin__pb2.ListGenerationsRequest.SerializeToString,
+            reco_dot_v1_dot_admin__pb2.ListGenerationsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def Activate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/reco.v1.Admin/Activate',
+            reco_dot_v1_dot_admin__pb2.ActivateRequest.SerializeToString,
+            reco_dot_v1_dot_admin__pb2.ActivateResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

@@ -49,6 +49,16 @@ class RecommenderStub(object):
                 request_serializer=reco_dot_v1_dot_recommender__pb2.ExplainRequest.SerializeToString,
                 response_deserializer=reco_dot_v1_dot_recommender__pb2.ExplainResponse.FromString,
                 )
+        self.RecordInteractions = channel.unary_unary(
+                '/reco.v1.Recommender/RecordInteractions',
+                request_serializer=reco_dot_v1_dot_recommender__pb2.RecordInteractionsRequest.SerializeToString,
+                response_deserializer=reco_dot_v1_dot_recommender__pb2.RecordInteractionsResponse.FromString,
+                )
+        self.RecordInteractionsStream = channel.stream_unary(
+                '/reco.v1.Recommender/RecordInteractionsStream',
+                request_serializer=reco_dot_v1_dot_recommender__pb2.RecordInteractionsRequest.SerializeToString,
+                response_deserializer=reco_dot_v1_dot_recommender__pb2.RecordInteractionsResponse.FromString,
+                )
         self.Echo = channel.unary_unary(
                 '/reco.v1.Recommender/Echo',
                 request_serializer=reco_dot_v1_dot_recommender__pb2.EchoRequest.SerializeToString,
@@ -109,7 +119,35 @@ class RecommenderServicer(object):
         """Why an item is recommended to a user (or for a list of items): the user's items that contributed
         most to its score, with their contributions. NOT_FOUND when item_id (or every one of item_ids, or
         user_id without recent_item_ids) is unknown; INVALID_ARGUMENT for a model that cannot be explained
-        (popularity) or that the generation lacks.
+        (popularity) or that the generation lacks. With user_id it reveals the user's history, so it needs
+        the explain right (PERMISSION_DENIED otherwise); with item_ids it needs none.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordInteractions(self, request, context):
+        """Live feedback: records what users just did, so that their next recommendations reflect it without
+        waiting for the next training. Recorded items count as seen (not recommended again unless
+        include_seen is set) and fold into the user's profile as recent_item_ids would; a user the served
+        generation does not know gets recommendations from their recorded items instead of popular items.
+        Events are kept on the server's disk (last events per user, with an age limit) and appended to an
+        event log that `reco train --feedback DIR` reads as training input; once a generation trained on
+        them is served they are retired from the live store.
+
+        1..1000 interactions per request. An item the served generation does not know is not an error:
+        it is not recorded, and the response counts and lists it. INVALID_ARGUMENT for a malformed
+        interaction (the whole request is refused, nothing recorded); FAILED_PRECONDITION when the server
+        runs without live feedback (`reco serve --feedback DIR` turns it on).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordInteractionsStream(self, request_iterator, context):
+        """The client-streaming form of RecordInteractions: each message is one batch, validated and recorded
+        as it arrives (a malformed batch ends the call with INVALID_ARGUMENT; the batches before it stay
+        recorded). The response sums every batch of the call.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -160,6 +198,16 @@ def add_RecommenderServicer_to_server(servicer, server):
                     servicer.Explain,
                     request_deserializer=reco_dot_v1_dot_recommender__pb2.ExplainRequest.FromString,
                     response_serializer=reco_dot_v1_dot_recommender__pb2.ExplainResponse.SerializeToString,
+            ),
+            'RecordInteractions': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordInteractions,
+                    request_deserializer=reco_dot_v1_dot_recommender__pb2.RecordInteractionsRequest.FromString,
+                    response_serializer=reco_dot_v1_dot_recommender__pb2.RecordInteractionsResponse.SerializeToString,
+            ),
+            'RecordInteractionsStream': grpc.stream_unary_rpc_method_handler(
+                    servicer.RecordInteractionsStream,
+                    request_deserializer=reco_dot_v1_dot_recommender__pb2.RecordInteractionsRequest.FromString,
+                    response_serializer=reco_dot_v1_dot_recommender__pb2.RecordInteractionsResponse.SerializeToString,
             ),
             'Echo': grpc.unary_unary_rpc_method_handler(
                     servicer.Echo,
@@ -292,6 +340,40 @@ class Recommender(object):
         return grpc.experimental.unary_unary(request, target, '/reco.v1.Recommender/Explain',
             reco_dot_v1_dot_recommender__pb2.ExplainRequest.SerializeToString,
             reco_dot_v1_dot_recommender__pb2.ExplainResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def RecordInteractions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/reco.v1.Recommender/RecordInteractions',
+            reco_dot_v1_dot_recommender__pb2.RecordInteractionsRequest.SerializeToString,
+            reco_dot_v1_dot_recommender__pb2.RecordInteractionsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def RecordInteractionsStream(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_unary(request_iterator, target, '/reco.v1.Recommender/RecordInteractionsStream',
+            reco_dot_v1_dot_recommender__pb2.RecordInteractionsRequest.SerializeToString,
+            reco_dot_v1_dot_recommender__pb2.RecordInteractionsResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
