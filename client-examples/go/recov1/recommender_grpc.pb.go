@@ -55,6 +55,8 @@ type RecommenderClient interface {
 	// The client-streaming form of RecordInteractions: each message is one batch, validated and recorded
 	// as it arrives (a malformed batch ends the call with INVALID_ARGUMENT; the batches before it stay
 	// recorded). The response sums every batch of the call.
+	// Its messages are RecordInteractions' own requests, one batch each, so both forms share one type:
+	// buf:lint:ignore RPC_REQUEST_STANDARD_NAME
 	RecordInteractionsStream(ctx context.Context, opts ...grpc.CallOption) (Recommender_RecordInteractionsStreamClient, error)
 	// No-op round trip with no model work: measures the transport's own cost (load tests, probes).
 	// Works before any generation is loaded.
@@ -226,6 +228,8 @@ type RecommenderServer interface {
 	// The client-streaming form of RecordInteractions: each message is one batch, validated and recorded
 	// as it arrives (a malformed batch ends the call with INVALID_ARGUMENT; the batches before it stay
 	// recorded). The response sums every batch of the call.
+	// Its messages are RecordInteractions' own requests, one batch each, so both forms share one type:
+	// buf:lint:ignore RPC_REQUEST_STANDARD_NAME
 	RecordInteractionsStream(Recommender_RecordInteractionsStreamServer) error
 	// No-op round trip with no model work: measures the transport's own cost (load tests, probes).
 	// Works before any generation is loaded.

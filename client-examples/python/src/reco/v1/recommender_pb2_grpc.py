@@ -148,6 +148,8 @@ class RecommenderServicer(object):
         """The client-streaming form of RecordInteractions: each message is one batch, validated and recorded
         as it arrives (a malformed batch ends the call with INVALID_ARGUMENT; the batches before it stay
         recorded). The response sums every batch of the call.
+        Its messages are RecordInteractions' own requests, one batch each, so both forms share one type:
+        buf:lint:ignore RPC_REQUEST_STANDARD_NAME
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
