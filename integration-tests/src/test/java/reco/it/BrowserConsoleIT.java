@@ -159,6 +159,32 @@ class BrowserConsoleIT {
     }
 
     @Test
+    @Order(0)
+    void jsonOverHttpAnswersAsReadmeSays() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Function<String, java.net.http.HttpResponse<String>> similar = body -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(base + "/reco.v1.Recommender/SimilarItems"))
+                        .header("content-type", "application/json").timeout(Duration.ofSeconds(30))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        java.net.http.HttpResponse<String> five = similar.apply("{\"itemId\":\"1\",\"k\":5}");
+        assertEquals(200, five.statusCode(), five::body);
+        JsonNode items = JSON.readTree(five.body()).path("items");
+        RecommendResponse expected = grpc.similarItems(SimilarItemsRequest.newBuilder().setItemId("1").setK(5).build());
+        assertEquals(itemIds(expected.getItemsList()), java.util.stream.StreamSupport.stream(items.spliterator(), false)
+                .map(i -> i.path("itemId").asText()).toList());
+        java.net.http.HttpResponse<String> unknown = similar.apply("{\"itemId\":\"no-such-item\",\"k\":5}");
+        assertEquals(404, unknown.statusCode(), unknown::body);
+        assertEquals("not_found", JSON.readTree(unknown.body()).path("code").asText(), unknown::body);
+    }
+
+    @Test
     @Order(1)
     void overviewShowsTheServedGenerationAndItsModels() throws Exception {
         open("/");
@@ -234,6 +260,15 @@ class BrowserConsoleIT {
         assertEquals(itemIds(diverse.getItemsList()), rowIds(browser.findElement(By.id("recommendations"))));
         assertEquals(k, browser.findElements(By.cssSelector("#plain tr")).size());
         screenshot("user");
+
+        // an anonymous session: recommendations for a list of items, with reasons
+        open("/session/1,2,3?k=5");
+        RecommendResponse session = grpc.recommendForItems(reco.v1.RecommendForItemsRequest.newBuilder()
+                .addAllItemIds(List.of("1", "2", "3")).setK(5).setExplain(true).build());
+        assertEquals(itemIds(session.getItemsList()), rowIds(browser.findElement(By.id("recommendations"))));
+        for (WebElement reason : browser.findElements(By.cssSelector("#recommendations tr.rec .reason"))) {
+            assertFalse(reason.getText().isBlank(), "every item has a reason");
+        }
     }
 
     @Test
