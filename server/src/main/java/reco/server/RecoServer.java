@@ -33,6 +33,10 @@ import java.util.logging.Logger;
  * the given {@link ServerBuilder} (Netty in production, in-process in tests), with Micrometer's
  * {@code grpc.server.*} metrics on every call (latency with histogram buckets, {@link ServerMetrics}).
  *
+ * <p>reco.v1.Recommender calls pass {@link CallAdmission} before the service sees them: the server-side
+ * deadline, requests that do not parse ({@link MalformedRequests}), the explain right ({@link ExplainPrivacy}),
+ * the per-call cost budget ({@link CallBudget}) and a concurrency slot taken when the request arrives.
+ *
  * <p>reco.v1.Admin answers only operators ({@link AdminAuthorization}: loopback peers by default, or
  * holders of the admin token) and runs their requests on one admin thread ({@link ModelControl}).
  *
