@@ -443,6 +443,9 @@ public final class ServeCommand implements Callable<Integer> {
             server.start();
         } catch (IOException | RuntimeException e) {
             models.close();
+            if (feedback != null) {
+                feedback.close();
+            }
             shutdownNow(callExecutor);
             httpStarting.thenAccept(h -> {
                 if (h != null) {
