@@ -117,7 +117,7 @@ public final class Reco implements Runnable {
 
     /** "reco train" for a subcommand, "reco" for the root: how messages name the command. */
     private static String name(CommandLine cmd) {
-        return cmd.getParent() == null ? "reco" : "reco " + cmd.getCommandName();
+        return cmd.getCommandSpec().qualifiedName(); // "reco generations activate"
     }
 
     /** A failure already explained in its message: exit 1, no stack-trace hint. */

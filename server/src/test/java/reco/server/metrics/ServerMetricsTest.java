@@ -48,6 +48,8 @@ class ServerMetricsTest {
             assertTrue(scrape.contains("grpc_server_processing_duration_seconds_bucket{method=\"SimilarItems\",method_type=\"UNARY\""
                     + ",service=\"reco.v1.Recommender\",status_code=\"OK\",le=\"+Inf\"} 5"), scrape);
             assertTrue(scrape.contains("method_type=") && scrape.contains("status_code="), scrape);
+            assertTrue(scrape.contains("grpc_server_requests_received_messages_total{method=\"SimilarItems\"")
+                    && scrape.contains("grpc_server_responses_sent_messages_total{method=\"SimilarItems\""), scrape);
             assertFalse(scrape.contains("methodType") || scrape.contains("statusCode"), "camelCase labels: " + scrape);
             assertTrue(scrape.contains("reco_model_generation_info{generation=\"" + generation.getFileName() + "\"} 1"), scrape);
             Matcher age = Pattern.compile("(?m)^reco_model_age_seconds (\\S+)$").matcher(scrape);
