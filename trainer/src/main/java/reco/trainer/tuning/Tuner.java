@@ -263,7 +263,7 @@ public final class Tuner {
             chosen.putAll(f.values());
         }
         Map<ModelKind, Double> weights = blend(best, scorer, fixed);
-        double bestScore = weights.isEmpty() ? 0 : lastBlendScore;
+        double bestScore = lastBlendScore;
         TrainSettings chosenSettings = apply(base, strength, best, weights);
         if (!weights.isEmpty()) {
             StringBuilder sb = new StringBuilder();
@@ -460,8 +460,13 @@ public final class Tuner {
 
     /** Coordinate search over blend weights; empty when a single model wins (or the blend is fixed/absent). */
     private Map<ModelKind, Double> blend(Map<ModelKind, Fitted> best, ValidationScorer scorer, Set<String> fixed) {
-        if (!base.models().contains(ModelKind.HYBRID) || best.size() < 2) {
+        Fitted top = best.values().stream().max(java.util.Comparator.comparingDouble(Fitted::ndcg)).orElse(null);
+        lastBlendScore = top == null ? 0 : top.ndcg();
+        if (!base.models().contains(ModelKind.HYBRID) || top == null) {
             return Map.of();
+        }
+        if (best.size() < 2) {
+            return Map.of(top.slot(), 1.0); // the only validated model serves
         }
         List<Fitted> parts = new ArrayList<>(best.values());
         parts.sort((a, b) -> Double.compare(b.ndcg(), a.ndcg()));
