@@ -488,10 +488,10 @@ public final class Tuner {
             w[0] = 1;
             double current = scorer.ndcg(cache, w);
             double[] prior = new double[w.length];
-            double top = TrainSettings.DEFAULT_HYBRID_WEIGHTS.getOrDefault(parts.getFirst().slot(), 0.0);
+            double lead = TrainSettings.DEFAULT_HYBRID_WEIGHTS.getOrDefault(parts.getFirst().slot(), 0.0);
             for (int i = 0; i < w.length; i++) {
                 double d = TrainSettings.DEFAULT_HYBRID_WEIGHTS.getOrDefault(parts.get(i).slot(), 0.0);
-                prior[i] = i == 0 ? 1 : top > 0 ? d / top : d;
+                prior[i] = i == 0 ? 1 : lead > 0 ? d / lead : d;
             }
             double priorScore = scorer.ndcg(cache, prior);
             if (priorScore > current) {
