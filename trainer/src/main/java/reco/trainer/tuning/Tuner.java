@@ -265,7 +265,9 @@ public final class Tuner {
         Map<ModelKind, Double> weights = blend(best, scorer, fixed);
         double bestScore = lastBlendScore;
         TrainSettings chosenSettings = apply(base, strength, best, weights);
-        if (!weights.isEmpty()) {
+        if (weights.size() == 1 && !fixedDefault) {
+            chosen.put("default-model", weights.keySet().iterator().next().id);
+        } else if (weights.size() >= 2) {
             StringBuilder sb = new StringBuilder();
             new EnumMap<>(weights).forEach((m, w) -> sb.append(sb.isEmpty() ? "" : ",").append(m.id).append('=').append(w));
             chosen.put("hybrid-weights", sb.toString());
