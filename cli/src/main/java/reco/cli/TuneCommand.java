@@ -38,7 +38,9 @@ import java.util.concurrent.Callable;
         description = {"Random search over the main training knobs on a validation split carved from the training data",
                 "(PROTOCOL.md section 4: holdout-v1 applied to train.tsv itself); selects by NDCG@20 on validation,",
                 "prints every trial and writes the best parameters for `reco train --params FILE` / `reco eval --params FILE`.",
-                "The test split of --dataset is never looked at."})
+                "The test split of --dataset is never looked at.",
+                "`reco train` and `reco eval` already tune every model and the blend by default (--tune-budget);",
+                "this command explores one model's parameters in more depth."})
 public final class TuneCommand implements Callable<Integer> {
     /** Where the training rows come from. */
     static final class Source {

@@ -263,9 +263,11 @@ public final class Tuner {
             chosen.putAll(f.values());
         }
         Map<ModelKind, Double> weights = blend(best, scorer, fixed);
-        double bestScore = weights.isEmpty() ? 0 : lastBlendScore;
+        double bestScore = lastBlendScore;
         TrainSettings chosenSettings = apply(base, strength, best, weights);
-        if (!weights.isEmpty()) {
+        if (weights.size() == 1 && !fixedDefault) {
+            chosen.put("default-model", weights.keySet().iterator().next().id);
+        } else if (weights.size() >= 2) {
             StringBuilder sb = new StringBuilder();
             new EnumMap<>(weights).forEach((m, w) -> sb.append(sb.isEmpty() ? "" : ",").append(m.id).append('=').append(w));
             chosen.put("hybrid-weights", sb.toString());
@@ -460,8 +462,13 @@ public final class Tuner {
 
     /** Coordinate search over blend weights; empty when a single model wins (or the blend is fixed/absent). */
     private Map<ModelKind, Double> blend(Map<ModelKind, Fitted> best, ValidationScorer scorer, Set<String> fixed) {
-        if (!base.models().contains(ModelKind.HYBRID) || best.size() < 2) {
+        Fitted top = best.values().stream().max(java.util.Comparator.comparingDouble(Fitted::ndcg)).orElse(null);
+        lastBlendScore = top == null ? 0 : top.ndcg();
+        if (!base.models().contains(ModelKind.HYBRID) || top == null) {
             return Map.of();
+        }
+        if (best.size() < 2) {
+            return Map.of(top.slot(), 1.0); // the only validated model serves
         }
         List<Fitted> parts = new ArrayList<>(best.values());
         parts.sort((a, b) -> Double.compare(b.ndcg(), a.ndcg()));
@@ -483,10 +490,10 @@ public final class Tuner {
             w[0] = 1;
             double current = scorer.ndcg(cache, w);
             double[] prior = new double[w.length];
-            double top = TrainSettings.DEFAULT_HYBRID_WEIGHTS.getOrDefault(parts.getFirst().slot(), 0.0);
+            double lead = TrainSettings.DEFAULT_HYBRID_WEIGHTS.getOrDefault(parts.getFirst().slot(), 0.0);
             for (int i = 0; i < w.length; i++) {
                 double d = TrainSettings.DEFAULT_HYBRID_WEIGHTS.getOrDefault(parts.get(i).slot(), 0.0);
-                prior[i] = i == 0 ? 1 : top > 0 ? d / top : d;
+                prior[i] = i == 0 ? 1 : lead > 0 ? d / lead : d;
             }
             double priorScore = scorer.ndcg(cache, prior);
             if (priorScore > current) {
