@@ -71,9 +71,10 @@ for _ in $(seq 1 240); do
 done
 grep 'reco server listening' "$WORK/serve.out" >&2
 
-heap_after_full_gc() { # -> used KiB
+heap_after_full_gc() { # -> used KiB of the Java heap (all generations; not metaspace)
   "$JCMD" "$SERVER_PID" GC.run >/dev/null
-  "$JCMD" "$SERVER_PID" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | tr -dc '0-9'
+  "$JCMD" "$SERVER_PID" GC.heap_info | grep -E 'Gen |heap ' | grep -o 'used [0-9]*K' | tr -dc '0-9\n' \
+      | awk '{ s += $1 } END { print s }'
 }
 
 # Publisher: a training run every PUBLISH_EVERY seconds (the next starts when both the interval has
@@ -99,7 +100,7 @@ PIDS+=($!)
 echo "load: $RATE calls/s open loop for ${DURATION}s, a generation every ${PUBLISH_EVERY}s ..." >&2
 set +e
 "$ROOT/bin/reco" loadtest --target "127.0.0.1:$PORT" --model "$MODEL" --call mix --rate "$RATE" \
-    --duration "${DURATION}s" --warmup 5s --unknown-share 0 --timeout 5s --json "$WORK/load.json" >"$WORK/load.out" 2>&1
+    --duration "${DURATION}s" --warmup 5s --unknown-share 0 --timeout 5s --connect-timeout 60s --json "$WORK/load.json" >"$WORK/load.out" 2>&1
 LOAD_EXIT=$?
 set -e
 FINAL_HEAP="$(heap_after_full_gc)"
