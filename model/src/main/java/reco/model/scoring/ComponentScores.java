@@ -8,22 +8,24 @@ import reco.model.generation.EmbeddingMatrix;
  * scored by whoever reads it, block by block, never stored per item). Per thread, reused.
  */
 final class ComponentScores {
-    final SparseScores sparse;
+    private final int itemCount;
+    /** Null until this slot first holds sparse scores. */
+    SparseScores sparse;
     private float[] userBuffer;
     float[] user;
     EmbeddingMatrix items;
     boolean dense;
-    /** Set by a blend: whether this component scored the request, and its scale (weight / best score). */
-    boolean present;
-    float scale;
 
     ComponentScores(int itemCount) {
-        sparse = new SparseScores(itemCount);
+        this.itemCount = itemCount;
     }
 
     /** Starts sparse scores (the caller adds to {@link #sparse}). */
     SparseScores beginSparse() {
         dense = false;
+        if (sparse == null) {
+            sparse = new SparseScores(itemCount);
+        }
         sparse.begin();
         return sparse;
     }
@@ -36,6 +38,16 @@ final class ComponentScores {
         this.dense = true;
         this.user = user;
         this.items = items;
+    }
+
+    /** Per-item dense scores, for blends (see {@link BlendScorer}); null until a blend needs them. */
+    float[] denseScores;
+
+    float[] denseScores(int rows) {
+        if (denseScores == null || denseScores.length < rows) {
+            denseScores = new float[rows];
+        }
+        return denseScores;
     }
 
     /** A reusable buffer for a user vector of {@code dimensions}. */

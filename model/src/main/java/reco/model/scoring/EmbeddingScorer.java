@@ -71,7 +71,7 @@ final class EmbeddingScorer implements Scorer, Scorer.Component {
         } else if (index != null) {
             index.search(scores.user, r.k(), s.top, r);
         } else {
-            DotProductTopK.select(scores.user, items.vectors(), items.rows(), s.top, r, s.block(0));
+            DotProductTopK.select(scores.user, items.vectors(), items.rows(), s.top, r, s.block);
         }
         return true;
     }

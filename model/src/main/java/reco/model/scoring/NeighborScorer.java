@@ -39,12 +39,11 @@ final class NeighborScorer implements Scorer, Scorer.Component {
         if (lists == null) {
             throw new UnsupportedModelException("the " + kind + " model of this generation has no neighbour lists");
         }
-        long start = lists.start(item);
-        int length = (int) (lists.end(item) - start);
-        acc.ensureListCapacity(length);
-        lists.copy(start, length, acc.listItems, acc.listScores);
-        acc.addAll(acc.listItems, acc.listScores, length, weight);
-        return length != 0;
+        long start = lists.start(item), end = lists.end(item);
+        for (long p = start; p < end; p++) {
+            acc.add(lists.neighbor(p), weight * lists.score(p));
+        }
+        return start != end;
     }
 
     @Override

@@ -2,16 +2,19 @@ package reco.model.scoring;
 
 import reco.model.topk.TopK;
 
+import java.util.Arrays;
+
 /**
- * A thread's reusable state for scoring: the top-K heap, one {@link ComponentScores} per blend
- * component (plus one for the blend's total) and the score blocks of the fused dot-product passes.
- * Nothing here is sized by the catalogue except the sparse arrays neighbour models allocate on first use.
+ * A thread's reusable state for scoring: the top-K heap, the {@link ComponentScores} slots (a model's
+ * own scores; a blend's total) and the score block of the fused dot-product scan.
+ * Nothing here is sized by the catalogue except what neighbour models and blends allocate on first use.
  */
 final class ScoringScratch {
     final TopK top = new TopK(16);
+    /** Scores of one block of rows ({@link DotProductTopK#BLOCK_ROWS}). */
+    final float[] block = new float[DotProductTopK.BLOCK_ROWS];
     private final int itemCount;
     private ComponentScores[] slots = new ComponentScores[0];
-    private float[][] blocks = new float[0][];
 
     ScoringScratch(int itemCount) {
         this.itemCount = itemCount;
@@ -19,7 +22,7 @@ final class ScoringScratch {
 
     ComponentScores slot(int i) {
         if (i >= slots.length) {
-            ComponentScores[] grown = java.util.Arrays.copyOf(slots, i + 1);
+            ComponentScores[] grown = Arrays.copyOf(slots, i + 1);
             for (int j = slots.length; j <= i; j++) {
                 grown[j] = new ComponentScores(itemCount);
             }
@@ -28,27 +31,4 @@ final class ScoringScratch {
         return slots[i];
     }
 
-    /** The slots, at least {@code count} of them. */
-    ComponentScores[] slots(int count) {
-        slot(count - 1);
-        return slots;
-    }
-
-    /** Score blocks, at least {@code count} of them. */
-    float[][] blocks(int count) {
-        block(count - 1);
-        return blocks;
-    }
-
-    /** Score block {@code i} ({@link DotProductTopK#BLOCK_ROWS} floats). */
-    float[] block(int i) {
-        if (i >= blocks.length) {
-            float[][] grown = java.util.Arrays.copyOf(blocks, i + 1);
-            for (int j = blocks.length; j <= i; j++) {
-                grown[j] = new float[DotProductTopK.BLOCK_ROWS];
-            }
-            blocks = grown;
-        }
-        return blocks[i];
-    }
 }
