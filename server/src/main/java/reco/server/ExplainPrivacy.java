@@ -20,7 +20,8 @@ import java.net.SocketAddress;
  * {@code explain}) need no right. The right is off by default; the server grants it to callers
  * presenting the explain token ({@code --explain-token-file}, sent as {@code authorization: Bearer
  * TOKEN}: give it to the backend that authenticates end users) and to in-process callers (code in the
- * server's JVM, which could read the model anyway). Everyone else gets PERMISSION_DENIED.
+ * server's JVM, which could read the model anyway), except calls an in-process bridge forwards for a remote
+ * caller ({@link CallOrigin#FORWARDED}: the HTTP/JSON gateway), which need the token like any remote call. Everyone else gets PERMISSION_DENIED.
  */
 final class ExplainPrivacy implements RequestCheck {
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
@@ -55,7 +56,7 @@ final class ExplainPrivacy implements RequestCheck {
                     "BatchRecommendForUser with explain";
             default -> null;
         };
-        if (what == null || isInProcess(peer)) {
+        if (what == null || CallOrigin.trustedInProcess(peer, headers)) {
             return null;
         }
         if (token != null && token.matches(headers.get(AUTHORIZATION))) {
@@ -67,12 +68,4 @@ final class ExplainPrivacy implements RequestCheck {
                 + "; explanations of items the caller sends (Explain with item_ids, RecommendForItems) need no right");
     }
 
-    /**
-     * A caller in this JVM (grpc-inprocess). By class name: the in-process transport is not on a
-     * server's class path, and naming its classes here would fail to load there.
-     */
-    private static boolean isInProcess(SocketAddress peer) {
-        return peer != null && !(peer instanceof java.net.InetSocketAddress)
-                && peer.getClass().getName().startsWith("io.grpc.inprocess.");
-    }
 }

@@ -136,8 +136,7 @@ public final class JsonGateway {
         }
         Metadata headers = new Metadata();
         if (method.getServiceName().equals(AdminGrpc.SERVICE_NAME)) {
-            String authorization = request.header("authorization");
-            Status allowed = adminAuthorization.check(request.remoteAddress(), authorization);
+            Status allowed = adminAuthorization.check(request.remoteAddress(), request.header("authorization"));
             if (!allowed.isOk()) {
                 Counter.builder("reco.admin.denied")
                         .description("reco.v1.Admin calls refused: no admin token, a wrong one, or a remote caller without a token configured")
@@ -145,9 +144,17 @@ public final class JsonGateway {
                         .register(registry).increment();
                 return error(allowed.getCode(), allowed.getDescription());
             }
-            if (authorization != null) {
-                headers.put(AUTHORIZATION, authorization);
-            }
+        }
+        String authorization = request.header("authorization");
+        // An operator (who passes the Admin check: on this machine by default, or with the admin token)
+        // acts with the server's own rights, as the console does for them. Anyone else is a remote caller
+        // whatever the in-process peer says: checks that trust in-process callers (the explain right)
+        // must see the caller's own credentials.
+        if (!adminAuthorization.check(request.remoteAddress(), authorization).isOk()) {
+            headers.put(reco.server.CallOrigin.FORWARDED, "http-gateway");
+        }
+        if (authorization != null) {
+            headers.put(AUTHORIZATION, authorization);
         }
         Message prototype = prototype(method);
         Message.Builder builder = prototype.newBuilderForType();

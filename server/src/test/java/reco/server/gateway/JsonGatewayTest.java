@@ -165,6 +165,23 @@ class JsonGatewayTest {
     }
 
     @Test
+    void aUsersHistoryIsExplainedOverHttpOnlyToOperators() throws Exception {
+        String token = "0123456789abcdef0123456789abcdef";
+        start(AdminAuthorization.withToken(token)); // a caller without the admin token is not an operator
+        String explain = "{\"itemId\":\"item-3\",\"userId\":\"alice\",\"model\":\"MODEL_POPULARITY\"}";
+        String recommend = "{\"userId\":\"alice\",\"k\":2,\"explain\":true}";
+        // the gateway forwards in-process, but the caller is remote: no explain right without credentials
+        assertError(post("/reco.v1.Recommender/Explain", explain), 403, "permission_denied");
+        assertError(post("/reco.v1.Recommender/RecommendForUser", recommend), 403, "permission_denied");
+        // what the caller sends itself needs no right
+        assertEquals(200, post("/reco.v1.Recommender/RecommendForUser", "{\"userId\":\"alice\",\"k\":2}").statusCode());
+        // an operator (the admin token) acts with the server's rights, as the console does for them
+        HttpResponse<String> ok = post("/reco.v1.Recommender/RecommendForUser", "application/json", recommend,
+                "Authorization", "Bearer " + token);
+        assertEquals(200, ok.statusCode(), ok::body);
+    }
+
+    @Test
     void adminNeedsTheTokenOverHttpAsOverGrpc() throws Exception {
         String token = "0123456789abcdef0123456789abcdef";
         start(AdminAuthorization.withToken(token));
