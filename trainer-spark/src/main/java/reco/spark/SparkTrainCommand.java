@@ -139,7 +139,8 @@ public final class SparkTrainCommand implements Callable<Integer> {
     Long seed;
 
     @Option(names = "--partitions", defaultValue = "4", paramLabel = "N",
-            description = "Input partitions and ALS blocks; the same value gives the same model on any cluster. Default: ${DEFAULT-VALUE}.")
+            description = "Partitions of the input and of every shuffle, and ALS blocks; the same value gives the same model "
+                    + "on any cluster. Default: ${DEFAULT-VALUE}.")
     int partitions;
 
     @Option(names = "--verbose", description = "Spark's own INFO logs and stack traces.")

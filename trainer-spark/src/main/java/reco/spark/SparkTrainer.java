@@ -83,7 +83,8 @@ public final class SparkTrainer {
     /**
      * Engine settings besides the model settings.
      *
-     * @param partitions partitions of the input and ALS blocks (the same value gives the same factors on any cluster)
+     * @param partitions partitions of the input and of every shuffle, and ALS blocks (the same value gives the same
+     *                   model on any cluster)
      * @param alsRegParam Spark's ALS regularisation (scaled by each user's and item's rating count, unlike reco's own)
      * @param easeMaxItems the EASE inverse is dense n x n on the driver: n is capped here
      */
@@ -129,6 +130,9 @@ public final class SparkTrainer {
             throw new IllegalArgumentException("--recency-floor is not supported by the Spark engine yet");
         }
         PhaseTimer timer = new PhaseTimer();
+        // every shuffle (joins, aggregations) in as many partitions as the input: Spark's default of 200 costs more
+        // in per-task overhead than it gains on anything but a large cluster
+        spark.conf().set("spark.sql.shuffle.partitions", engine.partitions());
         SparkInput.Interactions in = timer.time("read interactions", () -> SparkInput.read(spark, request.interactions(),
                 request.format(), request.options(), request.columns(), request.strict(), engine.partitions()));
         log.printf("read %s (%s): %,d malformed rows%n", in.path(), in.format(), in.malformed());
