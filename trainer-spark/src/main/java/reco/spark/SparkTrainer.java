@@ -8,7 +8,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -31,6 +30,8 @@ import reco.trainer.models.content.ContentNeighbors;
 import reco.trainer.models.content.ContentVectorizer;
 import reco.trainer.models.content.ContentVectors;
 import reco.trainer.models.ease.Ease;
+import reco.trainer.models.knn.ItemKnn;
+import reco.trainer.math.CsrMatrix;
 import reco.trainer.pipeline.PhaseTimer;
 import reco.trainer.pipeline.TrainSettings;
 import reco.trainer.pipeline.Trainer;
@@ -60,8 +61,6 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.pow;
-import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -69,11 +68,11 @@ import static org.apache.spark.sql.functions.when;
 /**
  * The training pipeline on Spark. On the cluster: id mapping (users and items indexed in order of first
  * appearance, as the single-machine trainer does), duplicate combination and strengths
- * ({@link TrainingData}'s rules), popularity, implicit ALS (MLlib), item-kNN cosine neighbourhoods and the
- * EASE Gram matrix (co-occurrences of a self-join on users). On the driver, everything whose size is bounded
- * by the catalogue: the EASE inverse over at most {@code easeMaxItems} items, content neighbourhoods, ALS
- * neighbour lists; then the generation is written with the single-machine trainer's {@link GenerationBuilder}
- * (user factors streamed from the cluster).
+ * ({@link TrainingData}'s rules), popularity and implicit ALS (MLlib). On the driver: content neighbourhoods
+ * and ALS neighbour lists (bounded by the catalogue), and the exact item-item models, item-kNN and EASE (at most
+ * {@code easeMaxItems} items), fitted by the single-machine code on the input matrix collected from the cluster
+ * (bounded by the driver's heap: 12 bytes per model input); then the generation is written with the
+ * single-machine trainer's {@link GenerationBuilder} (user factors streamed from the cluster).
  */
 public final class SparkTrainer {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -207,31 +206,36 @@ public final class SparkTrainer {
                 skipped.put("content", "no item metadata");
             }
         }
-        if (settings.models().contains(ModelKind.ITEM_KNN)) {
-            neighborModels.put(ModelKind.ITEM_KNN, timer.time("item-knn", () -> itemKnn(input, items)));
-            params.put(ModelKind.ITEM_KNN, toMap(settings.itemKnn()));
-        }
-        if (settings.models().contains(ModelKind.EASE)) {
-            boolean[] candidates = new boolean[items];
-            for (int i = 0; i < items; i++) {
-                candidates[i] = positivesPerItem[i] >= Trainer.EASE_MIN_POSITIVES;
+        boolean knn = settings.models().contains(ModelKind.ITEM_KNN);
+        boolean ease = settings.models().contains(ModelKind.EASE);
+        if (knn || ease) {
+            // the exact item-item models need every user's row together: the input matrix is collected to the driver
+            // (4 bytes x 3 per model input) and fitted by the single-machine code, so they equal reco train's
+            CsrMatrix matrix = timer.time("collect input matrix", () -> inputMatrix(input, users, items, inputCount));
+            if (knn) {
+                neighborModels.put(ModelKind.ITEM_KNN, timer.time("item-knn (driver)",
+                        () -> ItemKnn.compute(matrix, settings.itemKnn(), Progress.Factory.NONE)));
+                params.put(ModelKind.ITEM_KNN, toMap(settings.itemKnn()));
             }
-            int cap = Math.min(settings.ease().maxItems(), engine.easeMaxItems());
-            int[] modelItems = Ease.selectItems(inputUsersPerItem, candidates, cap);
-            long eligible = 0;
-            for (int i = 0; i < items; i++) {
-                eligible += candidates[i] && inputUsersPerItem[i] > 0 ? 1 : 0;
+            if (ease) {
+                boolean[] candidates = new boolean[items];
+                long eligible = 0;
+                for (int i = 0; i < items; i++) {
+                    candidates[i] = positivesPerItem[i] >= Trainer.EASE_MIN_POSITIVES;
+                    eligible += candidates[i] && inputUsersPerItem[i] > 0 ? 1 : 0;
+                }
+                Ease.Parameters p = settings.ease().withMaxItems(Math.min(settings.ease().maxItems(), engine.easeMaxItems()));
+                neighborModels.put(ModelKind.EASE, timer.time("ease (driver)",
+                        () -> Ease.fit(matrix, candidates, p, Progress.Factory.NONE)));
+                Map<String, Object> ep = new LinkedHashMap<>(toMap(p));
+                if (eligible > p.maxItems()) {
+                    String why = "dense EASE is n x n on the driver: modelled the " + p.maxItems() + " items most users have of "
+                            + eligible + " eligible";
+                    ep.put("capped", why);
+                    log.println("ease: capped (" + why + ")");
+                }
+                params.put(ModelKind.EASE, ep);
             }
-            neighborModels.put(ModelKind.EASE, timer.time("ease", () -> ease(input, items, modelItems)));
-            Map<String, Object> p = new LinkedHashMap<>(toMap(settings.ease()));
-            p.put("modelledItems", modelItems.length);
-            if (eligible > modelItems.length) {
-                String why = "dense EASE is n x n on the driver: modelled the " + modelItems.length + " items most users have of "
-                        + eligible + " eligible";
-                p.put("capped", why);
-                log.println("ease: capped (" + why + ")");
-            }
-            params.put(ModelKind.EASE, p);
         }
 
         Factors als = null;
@@ -410,69 +414,26 @@ public final class SparkTrainer {
 
     // ------------------------------------------------------------------ models
 
-    /** Co-occurrence dot products X^T X over users (a self-join on the user column), optionally restricted. */
-    private static Dataset<Row> cooccurrence(Dataset<Row> x) {
-        Dataset<Row> a = x.select(col("u"), col("i").as("a"), col("s").as("sa"));
-        Dataset<Row> b = x.select(col("u"), col("i").as("b"), col("s").as("sb"));
-        return a.join(b, "u").groupBy("a", "b").agg(sum(col("sa").cast("double").multiply(col("sb"))).as("dot"));
-    }
-
-    /** Item-kNN: cosine of item columns with shrinkage, top-K per item (ItemKnn's definition), on the cluster. */
-    private Neighborhoods itemKnn(Dataset<Row> input, int items) {
-        int k = Math.min(settings.itemKnn().neighbours(), Math.max(1, items - 1));
-        double shrink = settings.itemKnn().shrink();
-        Dataset<Row> norms = input.groupBy("i").agg(sqrt(sum(col("s").cast("double").multiply(col("s")))).as("n"));
-        Dataset<Row> sims = cooccurrence(input).filter(col("a").notEqual(col("b")))
-                .join(norms.select(col("i").as("a"), col("n").as("na")), "a")
-                .join(norms.select(col("i").as("b"), col("n").as("nb")), "b")
-                .select(col("a"), col("b"), col("dot").divide(col("na").multiply(col("nb")).plus(shrink)).cast("float").as("sim"))
-                .filter(col("sim").gt(0));
-        Dataset<Row> top = sims.withColumn("rank", row_number().over(Window.partitionBy("a").orderBy(col("sim").desc(), col("b"))))
-                .filter(col("rank").leq(k));
-        return collectNeighborhoods(top, items);
-    }
-
-    private static Neighborhoods collectNeighborhoods(Dataset<Row> top, int items) {
-        int[] offsets = new int[items + 1];
-        List<Row> sizes = top.groupBy("a").agg(count(lit(1))).collectAsList();
-        for (Row r : sizes) {
-            offsets[r.getInt(0) + 1] = (int) r.getLong(1);
+    /** The model input as a users x items matrix on the driver, streamed from the cluster. */
+    private static CsrMatrix inputMatrix(Dataset<Row> input, int users, int items, long nnz) {
+        if (nnz > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException(nnz + " model inputs: more than the driver-side item-kNN and EASE hold; "
+                    + "train them with --models popularity,als");
         }
-        for (int i = 0; i < items; i++) {
-            offsets[i + 1] += offsets[i];
-        }
-        int[] neighbours = new int[offsets[items]];
-        float[] scores = new float[offsets[items]];
+        int n = (int) nnz;
+        int[] r = new int[n];
+        int[] c = new int[n];
+        float[] v = new float[n];
         int at = 0;
-        Iterator<Row> it = top.orderBy("a", "rank").select("b", "sim").toLocalIterator();
+        Iterator<Row> it = input.select("u", "i", "s").toLocalIterator();
         while (it.hasNext()) {
-            Row r = it.next();
-            neighbours[at] = r.getInt(0);
-            scores[at] = r.getFloat(1);
+            Row row = it.next();
+            r[at] = row.getInt(0);
+            c[at] = row.getInt(1);
+            v[at] = row.getFloat(2);
             at++;
         }
-        return new Neighborhoods(offsets, neighbours, scores);
-    }
-
-    /** EASE: the Gram matrix of the modelled items on the cluster, the n x n inverse on the driver. */
-    private Neighborhoods ease(Dataset<Row> input, int items, int[] modelItems) {
-        int n = modelItems.length;
-        int[] localOf = new int[items];
-        Arrays.fill(localOf, -1);
-        List<Row> local = new ArrayList<>(n);
-        for (int l = 0; l < n; l++) {
-            localOf[modelItems[l]] = l;
-            local.add(org.apache.spark.sql.RowFactory.create(modelItems[l]));
-        }
-        Dataset<Row> modelled = spark.createDataFrame(local, new StructType().add("i", DataTypes.IntegerType, false));
-        Dataset<Row> x = input.join(org.apache.spark.sql.functions.broadcast(modelled), "i");
-        double[] gram = new double[n * n];
-        Iterator<Row> it = cooccurrence(x).toLocalIterator();
-        while (it.hasNext()) {
-            Row r = it.next();
-            gram[localOf[r.getInt(0)] * n + localOf[r.getInt(1)]] = r.getDouble(2);
-        }
-        return Ease.fitFromGram(items, modelItems, gram, settings.ease(), Progress.Factory.NONE);
+        return CsrMatrix.fromCoordinates(users, items, r, c, v, at, false);
     }
 
     /** ALS factors: items in memory (neighbour lists need them), users streamed from the cluster when written. */

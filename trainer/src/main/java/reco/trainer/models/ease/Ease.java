@@ -135,59 +135,6 @@ public final class Ease {
         return new DenseEase(userItem.cols, modelItems, localOf, matrix, threads);
     }
 
-    /**
-     * EASE from a Gram matrix computed elsewhere (e.g. on a cluster): {@code gram} is X^T X over
-     * {@code modelItems} (n x n row-major, at least its lower triangle filled, n = modelItems.length),
-     * X holding the same strengths {@link #fit} would see. The n x n inverse stays on this machine, so
-     * {@code modelItems} should come from {@link #selectItems(int[], boolean[], int)} with a bounded maxItems.
-     *
-     * @param items the catalogue size (item indexes of the neighbour lists)
-     */
-    public static Neighborhoods fitFromGram(int items, int[] modelItems, double[] gram, Parameters params,
-                                            Progress.Factory progress) {
-        int n = modelItems.length;
-        if ((long) n * n != gram.length) {
-            throw new IllegalArgumentException("gram has " + gram.length + " entries for " + n + " items");
-        }
-        int[] localOf = new int[items];
-        Arrays.fill(localOf, -1);
-        for (int local = 0; local < n; local++) {
-            localOf[modelItems[local]] = local;
-        }
-        int threads = ParallelRange.resolveThreads(params.threads());
-        for (int i = 0; i < n; i++) {
-            gram[i * n + i] += params.lambda();
-        }
-        SpdInverse.invertInPlace(gram, n, threads, progress);
-        weightsFromInverse(gram, n, threads);
-        return new DenseEase(items, modelItems, localOf, gram, threads)
-                .prune(params.neighbours(), DenseEase.Pruning.LARGEST_MAGNITUDE);
-    }
-
-    /**
-     * The items EASE models, given how many users have each item in the model input: candidates with at
-     * least one user, capped to the {@code maxItems} with the most users (ties: lower index); ascending.
-     */
-    public static int[] selectItems(int[] usersPerItem, boolean[] candidates, int maxItems) {
-        int present = 0;
-        for (int item = 0; item < usersPerItem.length; item++) {
-            present += usersPerItem[item] > 0 && (candidates == null || candidates[item]) ? 1 : 0;
-        }
-        long[] keys = new long[present];
-        for (int item = 0, w = 0; item < usersPerItem.length; item++) {
-            if (usersPerItem[item] > 0 && (candidates == null || candidates[item])) {
-                keys[w++] = ((long) (Integer.MAX_VALUE - usersPerItem[item]) << 32) | item;
-            }
-        }
-        Arrays.sort(keys);
-        int[] selected = new int[Math.min(present, maxItems)];
-        for (int r = 0; r < selected.length; r++) {
-            selected[r] = (int) keys[r];
-        }
-        Arrays.sort(selected);
-        return selected;
-    }
-
     static int[] selectItems(CsrMatrix userItem, int maxItems) {
         return selectItems(userItem, null, maxItems);
     }
