@@ -20,16 +20,18 @@ import java.util.concurrent.TimeUnit;
  * metrics.py (`user \t item1,item2,...`): what is scored is what is served.
  *
  *   java -cp 'cli/target/reco-cli.jar:cli/target/lib/*' benchmarks/scripts/ServedRecommendations.java \
- *       HOST:PORT TEST.tsv RECS.tsv [K]
+ *       HOST:PORT TEST.tsv RECS.tsv [K [MODEL]]     (MODEL: als, hybrid, ...; default: the generation's default)
  */
 public class ServedRecommendations {
     public static void main(String[] args) throws IOException, InterruptedException {
         if (args.length < 3) {
-            System.err.println("usage: ServedRecommendations HOST:PORT TEST.tsv RECS.tsv [K]");
+            System.err.println("usage: ServedRecommendations HOST:PORT TEST.tsv RECS.tsv [K [MODEL]]");
             System.exit(2);
         }
         String[] target = args[0].split(":");
         int k = args.length > 3 ? Integer.parseInt(args[3]) : 50;
+        reco.v1.Model model = args.length > 4 ? reco.v1.Model.valueOf("MODEL_" + args[4].toUpperCase().replace('-', '_'))
+                : reco.v1.Model.MODEL_UNSPECIFIED;
         Set<String> users = new LinkedHashSet<>();
         for (String line : Files.readAllLines(Path.of(args[1]), StandardCharsets.UTF_8)) {
             if (!line.isBlank()) {
@@ -41,7 +43,7 @@ public class ServedRecommendations {
             var stub = RecommenderGrpc.newBlockingStub(channel);
             for (String user : users) {
                 RecommendResponse r = stub.withDeadlineAfter(30, TimeUnit.SECONDS).recommendForUser(
-                        RecommendForUserRequest.newBuilder().setUserId(user).setK(k).setOmitMetadata(true).build());
+                        RecommendForUserRequest.newBuilder().setUserId(user).setK(k).setModel(model).setOmitMetadata(true).build());
                 StringJoiner items = new StringJoiner(",");
                 for (ScoredItem item : r.getItemsList()) {
                     items.add(item.getItemId());
