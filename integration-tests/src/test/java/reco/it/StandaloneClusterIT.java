@@ -41,7 +41,9 @@ class StandaloneClusterIT {
     private static final int MASTER_PORT = 51710;
     private static final String MASTER = "spark://127.0.0.1:" + MASTER_PORT;
     private static final List<String> JOB_ARGS = List.of("--min-weight", "4", "--partitions", "2", "--seed", "7",
-            "--als-iterations", "5", "--als-factors", "16", "--neighbors", "20");
+            "--als-iterations", "3", "--als-factors", "8", "--neighbors", "20");
+    /** A Spark job on tiny data takes about a minute on two idle cores; far longer only on a machine shared with other builds. */
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(12);
 
     @TempDir
     Path work;
@@ -87,12 +89,15 @@ class StandaloneClusterIT {
                 "--conf", "spark.ui.enabled=false", jar.toString(), "--interactions", log.toString(), "--out", clusterModel.toString()));
         submit.addAll(JOB_ARGS);
         Path submitLog = work.resolve("submit.log");
-        Process job = new ProcessBuilder(submit).redirectErrorStream(true).redirectOutput(submitLog.toFile())
-                .directory(work.toFile()).start();
+        ProcessBuilder submitter = new ProcessBuilder(submit).redirectErrorStream(true).redirectOutput(submitLog.toFile())
+                .directory(work.toFile());
+        submitter.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        Process job = submitter.start();
         job.getOutputStream().close();
-        if (!job.waitFor(5, TimeUnit.MINUTES)) {
+        if (!job.waitFor(JOB_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            job.descendants().forEach(ProcessHandle::destroyForcibly);
             job.destroyForcibly();
-            fail("spark-submit did not finish in 5 minutes:\n" + tail(submitLog));
+            fail("spark-submit did not finish in " + JOB_TIMEOUT + ":\n" + tail(submitLog));
         }
         String submitted = Files.readString(submitLog);
         assertEquals(0, job.exitValue(), submitted);
@@ -104,7 +109,9 @@ class StandaloneClusterIT {
         List<String> local = new ArrayList<>(List.of("train", "--engine", "spark", "--master", "local[2]",
                 "--interactions", log.toString(), "--out", localModel.toString()));
         local.addAll(JOB_ARGS);
-        Launcher.Result trained = launcher.run(local.toArray(String[]::new));
+        Launcher.RunningCommand running = launcher.start(local.toArray(String[]::new));
+        running.awaitStderr("phase timings", JOB_TIMEOUT); // longer than a plain command's timeout
+        Launcher.Result trained = running.await();
         assertEquals(0, trained.exitCode(), trained::describe);
 
         try (Launcher.ServerProcess fromCluster = launcher.startServer("serve", "--model", clusterModel.toString(),
@@ -151,8 +158,8 @@ class StandaloneClusterIT {
     }
 
     /**
-     * A SPARK_HOME for the Worker, which builds its executors' class path from {@code jars/} and recognises a
-     * distribution by its RELEASE file: the Spark, Scala and Hadoop jars of the build's class path.
+     * A SPARK_HOME for the Worker, which builds its executors' class path from {@code jars/}: the Spark, Scala and
+     * Hadoop jars of the build's class path, and a RELEASE file as a distribution has.
      */
     private Path fakeSparkHome() throws IOException {
         Path home = Files.createDirectories(work.resolve("spark-home"));
@@ -216,6 +223,8 @@ class StandaloneClusterIT {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve(logName).toFile());
         pb.environment().put("SPARK_HOME", sparkHome.toString());
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        // Spark's launcher asks a distribution for its Scala version (else it looks for a source build's directories)
+        pb.environment().put("SPARK_SCALA_VERSION", "2.13");
         pb.environment().put("JAVA_HOME", javaHome.toString());
         Process p = pb.start();
         cluster.add(p);
