@@ -51,8 +51,30 @@ public final class TrainCommand implements Callable<Integer> {
                     + "properties file for `--params FILE`, which reproduces this training without tuning.")
     Path writeParams;
 
+    @Option(names = "--engine", defaultValue = "local", paramLabel = "ENGINE",
+            description = "local (this JVM, default) or spark: run the training as an Apache Spark job (see --master); "
+                    + "the generation is the same format and lands under --out, which may then also be an hdfs:// or s3a:// URI.")
+    String engine;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "With --engine spark: the Spark master, e.g. local[2], spark://host:7077, yarn. Without SPARK_HOME "
+                    + "the job runs with the Spark libraries reco was built with.")
+    String master;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        if (engine.equalsIgnoreCase("spark")) {
+            return SparkJobLauncher.run(master, sparkArguments(spec.commandLine().getParseResult().originalArgs()), System.getenv());
+        }
+        if (!engine.equalsIgnoreCase("local")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--engine: '" + engine + "' is not local or spark");
+        }
+        if (master != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--master needs --engine spark");
+        }
         PrintStream log = System.err;
         ProgressReporter progress = ProgressReporter.toStderr();
         var settings = training.toSettings();
@@ -92,6 +114,28 @@ public final class TrainCommand implements Callable<Integer> {
                 result.generationId(), result.generation().getParent().toAbsolutePath(), result.counts().users(),
                 result.counts().items(), result.defaultModel());
         return ExitCodes.OK;
+    }
+
+    /** The train arguments for the Spark job: all but the subcommand name, --engine and --master. */
+    static java.util.List<String> sparkArguments(java.util.List<String> original) {
+        java.util.List<String> args = new java.util.ArrayList<>();
+        boolean commandSeen = false;
+        for (int a = 0; a < original.size(); a++) {
+            String arg = original.get(a);
+            if (!commandSeen && arg.equals("train")) {
+                commandSeen = true;
+                continue;
+            }
+            if (arg.equals("--engine") || arg.equals("--master")) {
+                a++;
+                continue;
+            }
+            if (arg.startsWith("--engine=") || arg.startsWith("--master=")) {
+                continue;
+            }
+            args.add(arg);
+        }
+        return args;
     }
 
     static void printReports(Dataset dataset, PrintStream log) {

@@ -53,6 +53,54 @@ public final class EmbeddingMatrix implements reco.model.vectors.FloatRows {
         }
     }
 
+    /**
+     * Writes {@code rows} rows taken one at a time from {@code source} (row 0 first), so a matrix larger
+     * than the heap can be streamed from where it was computed; with {@code withGram} the Gram matrix of
+     * the rows is accumulated (in double) on the way and stored after them.
+     *
+     * @throws IllegalArgumentException when the source yields a row of the wrong length or too few rows
+     */
+    public static void write(Path file, int rows, int dimensions, java.util.Iterator<float[]> source, boolean withGram)
+            throws IOException {
+        double[] gram = withGram ? new double[dimensions * dimensions] : null;
+        try (ModelFileWriter w = ModelFileWriter.create(file, GenerationFiles.FORMAT_EMBEDDINGS)) {
+            w.declare("shape", SectionType.INT64, 2)
+                    .declare("vectors", SectionType.FLOAT32, (long) rows * dimensions)
+                    .declare("gram", SectionType.FLOAT32, withGram ? dimensions * dimensions : 0)
+                    .begin();
+            w.putLong(rows);
+            w.putLong(dimensions);
+            for (int r = 0; r < rows; r++) {
+                if (!source.hasNext()) {
+                    throw new IllegalArgumentException(file.getFileName() + ": the source ended after " + r + " of " + rows + " rows");
+                }
+                float[] row = source.next();
+                if (row.length != dimensions) {
+                    throw new IllegalArgumentException(file.getFileName() + ": row " + r + " has " + row.length
+                            + " values, expected " + dimensions);
+                }
+                ModelFileWriter.requireFinite(file, "embedding value", row, dimensions);
+                w.putFloats(row);
+                if (gram != null) {
+                    for (int a = 0; a < dimensions; a++) {
+                        double x = row[a];
+                        for (int b = 0; b < dimensions; b++) {
+                            gram[a * dimensions + b] += x * row[b];
+                        }
+                    }
+                }
+            }
+            if (gram != null) {
+                float[] g = new float[gram.length];
+                for (int i = 0; i < g.length; i++) {
+                    g[i] = (float) gram[i];
+                }
+                ModelFileWriter.requireFinite(file, "Gram matrix value", g, dimensions);
+                w.putFloats(g);
+            }
+        }
+    }
+
     public static EmbeddingMatrix open(ModelFile file, int expectedRows) throws ModelFormatException {
         MemorySegment shape = file.section("shape", SectionType.INT64, 2).segment();
         long rows = shape.getAtIndex(ModelFile.LONG, 0);

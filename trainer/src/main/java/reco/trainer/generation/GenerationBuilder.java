@@ -81,6 +81,14 @@ public final class GenerationBuilder implements AutoCloseable {
         return this;
     }
 
+    /** Histories as CSR arrays over users (see {@link UserHistories}), e.g. collected from a cluster. */
+    public GenerationBuilder writeHistories(long[] offsets, int[] items, float[] strengths, long[] timestamps)
+            throws IOException {
+        requireIds();
+        UserHistories.write(writer.file(GenerationFiles.USER_HISTORIES), offsets, items, strengths, timestamps);
+        return this;
+    }
+
     public GenerationBuilder writePopularity(int[] globalRanking, float[] globalScores, int[] recentRanking,
                                              float[] recentScores, int[] itemCounts, Map<String, Object> params)
             throws IOException {
@@ -135,6 +143,29 @@ public final class GenerationBuilder implements AutoCloseable {
         String userFile = GenerationFiles.embeddings(model.id + "-users");
         EmbeddingMatrix.write(writer.file(itemFile), itemFactors, items, dimensions, itemGram);
         EmbeddingMatrix.write(writer.file(userFile), userFactors, users, dimensions, null);
+        String neighborFile = null;
+        if (neighbors != null) {
+            neighborFile = GenerationFiles.neighbors(model.id);
+            NeighborLists.write(writer.file(neighborFile), neighbors);
+        }
+        models.add(new Manifest.ModelEntry(model.id, neighborFile, itemFile, userFile,
+                neighbors == null ? 0 : neighbors.maxSize(), dimensions, true, params));
+        return this;
+    }
+
+    /**
+     * As {@link #addEmbeddingModel(ModelKind, float[], float[], int, float[], Neighborhoods, Map)}, with the user
+     * factors streamed one row per user in index order (a distributed trainer's user matrix need not fit in this
+     * heap) and the item Gram matrix accumulated while the item rows are written.
+     */
+    public GenerationBuilder addEmbeddingModel(ModelKind model, java.util.Iterator<float[]> itemRows,
+                                               java.util.Iterator<float[]> userRows, int dimensions,
+                                               Neighborhoods neighbors, Map<String, Object> params) throws IOException {
+        requireIds();
+        String itemFile = GenerationFiles.embeddings(model.id + "-items");
+        String userFile = GenerationFiles.embeddings(model.id + "-users");
+        EmbeddingMatrix.write(writer.file(itemFile), items, dimensions, itemRows, true);
+        EmbeddingMatrix.write(writer.file(userFile), users, dimensions, userRows, false);
         String neighborFile = null;
         if (neighbors != null) {
             neighborFile = GenerationFiles.neighbors(model.id);

@@ -16,6 +16,14 @@ public final class PopularityModel {
     private final int[] recencyRanking;
     private final long referenceTimestamp;
 
+    /**
+     * Rankings from scores computed elsewhere (e.g. on a cluster) the way {@link PopularityTrainer} does:
+     * distinct users with a positive per item, and their recency-weighted sum.
+     */
+    public static PopularityModel fromScores(double[] globalScores, double[] recencyScores, long referenceTimestamp) {
+        return new PopularityModel(globalScores, recencyScores, referenceTimestamp);
+    }
+
     PopularityModel(double[] globalScores, double[] recencyScores, long referenceTimestamp) {
         this.globalScores = globalScores;
         this.recencyScores = recencyScores;
