@@ -371,10 +371,22 @@ public final class SparkTrainer {
                 min(order).as("first"));
         Column w = col("w");
         Column positive = w.gt(0).and(w.geq(lit(minWeight)));
-        Column f = switch (settings.strength()) {
+        reco.trainer.data.TrainingData.Strength strength = settings.strength();
+        if (strength == reco.trainer.data.TrainingData.Strength.AUTO) {
+            // the single-machine trainer's rule (DataProfile): the kind of weights decides the transform
+            int distinct = (int) rows.select("weight").distinct().limit(reco.trainer.data.DataProfile.DISTINCT_LIMIT).count();
+            strength = switch (reco.trainer.data.DataProfile.WeightKind.of(distinct, maxWeight)) {
+                case BINARY -> reco.trainer.data.TrainingData.Strength.BINARY;
+                case RATING_SCALE -> reco.trainer.data.TrainingData.Strength.LINEAR;
+                case COUNTS -> reco.trainer.data.TrainingData.Strength.LOG;
+            };
+        }
+        Column f = switch (strength) {
             case BINARY -> lit(1.0);
             case LINEAR -> maxWeight > 0 ? greatest(w, lit(0f)).divide(lit((float) maxWeight)) : lit(1.0);
             case LOG -> lit(1.0).plus(log(greatest(w, lit(1f))));
+            case USER -> greatest(w, lit(0f)).divide(greatest(max(w).over(org.apache.spark.sql.expressions.Window.partitionBy("u")), lit(1e-30f)));
+            case AUTO -> throw new IllegalStateException("resolved above");
         };
         float btw = settings.belowThresholdWeight();
         Column s = when(positive, f).when(lit(btw > 0).and(w.gt(0)), lit(btw).multiply(f)).otherwise(lit(0.0));

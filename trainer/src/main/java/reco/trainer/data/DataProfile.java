@@ -59,6 +59,14 @@ public record DataProfile(
         /** Counts or durations: many distinct values or a high top, usually heavy-tailed (plays, purchases). */
         COUNTS;
 
+        /** The kind of weights with {@code distinct} distinct values (counted up to {@link #DISTINCT_LIMIT}) and largest {@code max}. */
+        public static WeightKind of(int distinct, double max) {
+            if (distinct <= 1) {
+                return BINARY;
+            }
+            return distinct <= RATING_SCALE_VALUES && max <= RATING_SCALE_MAX ? RATING_SCALE : COUNTS;
+        }
+
         public String id() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
@@ -95,14 +103,7 @@ public record DataProfile(
         }
         double min = n == 0 ? 0 : weights[0];
         double max = n == 0 ? 0 : weights[n - 1];
-        WeightKind kind;
-        if (distinct <= 1) {
-            kind = WeightKind.BINARY;
-        } else if (distinct <= RATING_SCALE_VALUES && max <= RATING_SCALE_MAX) {
-            kind = WeightKind.RATING_SCALE;
-        } else {
-            kind = WeightKind.COUNTS;
-        }
+        WeightKind kind = WeightKind.of(distinct, max);
         int[] activeUsers = counts(perUser, userSeen);
         int[] activeItems = counts(perItem, itemSeen);
         int under5 = 0;
