@@ -298,7 +298,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Instant jvmStart = ProcessHandle.current().info().startInstant().orElse(Instant.now());
-        Logging.configure(err, verbose(), logFormat());
+        logFormat = logFormat();
+        Logging.configure(err, verbose(), logFormat);
         if (port < 0 || port > 65535) {
             err.println("error: --port must be 0..65535, got " + port);
             return ExitCodes.USAGE;
@@ -531,8 +532,25 @@ public final class ServeCommand implements Callable<Integer> {
             if (r.http() != null) {
                 r.http().close(); // last: /readyz says 503 through the whole grace period
             }
-            err.println("reco server stopped");
+            printStopped();
             stopped.countDown();
+        }
+    }
+
+    private volatile Logging.Format logFormat = Logging.Format.text;
+
+    /**
+     * The last line, written directly rather than logged: on a stop through the JVM's shutdown hook,
+     * java.util.logging may already be closed. In the log format asked for.
+     */
+    private void printStopped() {
+        if (logFormat == Logging.Format.json) {
+            java.util.logging.LogRecord record = new java.util.logging.LogRecord(java.util.logging.Level.INFO, "reco server stopped");
+            record.setLoggerName(ServeCommand.class.getName());
+            err.print(new JsonLogFormatter().format(record));
+            err.flush();
+        } else {
+            err.println("reco server stopped");
         }
     }
 
