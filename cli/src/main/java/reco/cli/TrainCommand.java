@@ -64,10 +64,18 @@ public final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Options only the Spark job knows (e.g. --partitions, --seed, --format parquet's --columns names): passed on to it. */
+    @picocli.CommandLine.Unmatched
+    java.util.List<String> sparkOnly = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         if (engine.equalsIgnoreCase("spark")) {
             return SparkJobLauncher.run(master, sparkArguments(spec.commandLine().getParseResult().originalArgs()), System.getenv());
+        }
+        if (!sparkOnly.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "unknown option(s) " + sparkOnly
+                    + (engine.equalsIgnoreCase("local") ? " (options such as --partitions and --seed belong to --engine spark)" : ""));
         }
         if (!engine.equalsIgnoreCase("local")) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--engine: '" + engine + "' is not local or spark");

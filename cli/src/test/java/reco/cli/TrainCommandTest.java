@@ -19,6 +19,16 @@ class TrainCommandTest {
     }
 
     @Test
+    void sparkOnlyOptionsAreAUsageErrorOfTheLocalEngine() {
+        StringWriter err = new StringWriter();
+        CommandLine cl = Reco.commandLine();
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute("train", "--interactions", "r.csv", "--out", "m", "--partitions", "2");
+        assertEquals(ExitCodes.USAGE, exit, err.toString());
+        assertTrue(err.toString().contains("--partitions"), err.toString());
+    }
+
+    @Test
     void masterWithoutTheSparkEngineIsAUsageError() {
         StringWriter err = new StringWriter();
         CommandLine cl = Reco.commandLine();
