@@ -550,22 +550,7 @@ public final class SparkTrainer {
     // ------------------------------------------------------------------ helpers shared with the single-machine trainer's rules
 
     private ModelKind chooseDefault(Set<ModelKind> trained, boolean hybrid) {
-        if (settings.defaultModel() != null) {
-            ModelKind d = settings.defaultModel();
-            if (d != ModelKind.POPULARITY && !trained.contains(d) && !(d == ModelKind.HYBRID && hybrid)) {
-                throw new IllegalArgumentException("default model " + d + " is not among the trained models " + trained);
-            }
-            return d;
-        }
-        if (hybrid) {
-            return ModelKind.HYBRID;
-        }
-        for (ModelKind k : new ModelKind[] {ModelKind.EASE, ModelKind.ALS, ModelKind.ITEM_KNN, ModelKind.CONTENT}) {
-            if (trained.contains(k)) {
-                return k;
-            }
-        }
-        return ModelKind.POPULARITY;
+        return reco.trainer.pipeline.Trainer.chooseDefault(settings.defaultModel(), trained, hybrid);
     }
 
     private static boolean hasContent(ItemMetadata metadata, int items) {

@@ -301,8 +301,17 @@ public final class Trainer {
     }
 
     private ModelKind chooseDefault(java.util.Set<ModelKind> trained, boolean hybrid) {
-        if (settings.defaultModel() != null) {
-            ModelKind d = settings.defaultModel();
+        return chooseDefault(settings.defaultModel(), trained, hybrid);
+    }
+
+    /**
+     * The model a generation serves by default: {@code requested} when given (it must have been trained),
+     * else the hybrid when one was built, else the first trained of EASE, ALS, item-kNN, content, else
+     * popularity. Every engine (this trainer, the Spark job) decides by this rule.
+     */
+    public static ModelKind chooseDefault(ModelKind requested, java.util.Set<ModelKind> trained, boolean hybrid) {
+        if (requested != null) {
+            ModelKind d = requested;
             if (d != ModelKind.POPULARITY && !trained.contains(d) && !(d == ModelKind.HYBRID && hybrid)) {
                 throw new IllegalArgumentException("default model " + d + " is not among the trained models " + trained);
             }
