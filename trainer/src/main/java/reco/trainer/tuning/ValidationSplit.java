@@ -133,7 +133,6 @@ public record ValidationSplit(Interactions train, int[] users, int[][] heldOut, 
 
     /** The distinct items of {@code rows}, ordered by (latest timestamp, item index). */
     private static int[] distinctItemsByTime(Interactions in, int[] rows) {
-        long[] keyed = new long[rows.length];
         // item -> latest timestamp
         java.util.Map<Integer, Long> latest = new java.util.HashMap<>(rows.length * 2);
         for (int r : rows) {
