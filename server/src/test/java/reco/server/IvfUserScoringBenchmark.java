@@ -143,39 +143,7 @@ class IvfUserScoringBenchmark {
             mixInto(userFactors, u, mix, v, 0.5, Math.exp(0.3 * gaussian(random)));
         }
         try (GenerationWriter w = GenerationWriter.begin(root)) {
-            List<String> itemIds = new ArrayList<>(items);
-            for (int i = 0; i < items; i++) {
-                itemIds.add("item-" + i);
-            }
-            List<String> userIds = new ArrayList<>(USERS);
-            for (int u = 0; u < USERS; u++) {
-                userIds.add("user-" + u);
-            }
-            IdList.write(w.file(GenerationFiles.ITEM_IDS), itemIds);
-            IdList.write(w.file(GenerationFiles.USER_IDS), userIds);
-            long[] offsets = new long[USERS + 1];
-            int[] historyItems = new int[USERS * HISTORY];
-            float[] strengths = new float[historyItems.length];
-            long[] timestamps = new long[historyItems.length];
-            int[] counts = new int[items];
-            for (int u = 0; u < USERS; u++) {
-                for (int j = 0; j < HISTORY; j++) {
-                    int p = u * HISTORY + j;
-                    historyItems[p] = (int) ((u * 7L + j * 13L) % items);
-                    strengths[p] = 1;
-                    timestamps[p] = 1_700_000_000L + j;
-                    counts[historyItems[p]]++;
-                }
-                offsets[u + 1] = (long) (u + 1) * HISTORY;
-            }
-            UserHistories.write(w.file(GenerationFiles.USER_HISTORIES), offsets, historyItems, strengths, timestamps);
-            int[] ranking = new int[items];
-            float[] rankingScores = new float[items];
-            for (int r = 0; r < items; r++) {
-                ranking[r] = r;
-                rankingScores[r] = items - r;
-            }
-            PopularityRanking.write(w.file(GenerationFiles.POPULARITY), ranking, rankingScores, new int[0], new float[0], counts);
+            RandomEmbeddingGeneration.writeIdsHistoriesAndPopularity(w, items, USERS, HISTORY);
             float[] gram = new float[DIMS * DIMS];
             for (int d = 0; d < DIMS; d++) {
                 gram[d * DIMS + d] = 1;
@@ -190,7 +158,7 @@ class IvfUserScoringBenchmark {
                             GenerationFiles.embeddings("als-users"), 0, DIMS, true,
                             Map.of("factors", DIMS, Generation.ANN_INDEX_PARAMETER, ivfFile)));
             Manifest manifest = new Manifest(0, null, null, "ivf-user-scoring-benchmark", List.of(),
-                    new Manifest.Counts(USERS, items, historyItems.length, historyItems.length, 0, 0),
+                    new Manifest.Counts(USERS, items, USERS * HISTORY, USERS * HISTORY, 0, 0),
                     models, "als", Map.of(), null);
             w.commit(manifest, 2);
         }

@@ -56,41 +56,7 @@ public final class RandomEmbeddingGeneration {
         }
         SplittableRandom random = new SplittableRandom(seed);
         try (GenerationWriter w = GenerationWriter.begin(root)) {
-            List<String> itemIds = new ArrayList<>(items);
-            for (int i = 0; i < items; i++) {
-                itemIds.add("item-" + i);
-            }
-            List<String> userIds = new ArrayList<>(users);
-            for (int u = 0; u < users; u++) {
-                userIds.add("user-" + u);
-            }
-            IdList.write(w.file(GenerationFiles.ITEM_IDS), itemIds);
-            IdList.write(w.file(GenerationFiles.USER_IDS), userIds);
-
-            long[] offsets = new long[users + 1];
-            int[] historyItems = new int[users * HISTORY_LENGTH];
-            float[] strengths = new float[historyItems.length];
-            long[] timestamps = new long[historyItems.length];
-            int[] counts = new int[items];
-            for (int u = 0; u < users; u++) {
-                for (int j = 0; j < HISTORY_LENGTH; j++) {
-                    int p = u * HISTORY_LENGTH + j;
-                    historyItems[p] = (int) ((u * 7L + j * 13L) % items);
-                    strengths[p] = 1;
-                    timestamps[p] = 1_700_000_000L + j;
-                    counts[historyItems[p]]++;
-                }
-                offsets[u + 1] = (long) (u + 1) * HISTORY_LENGTH;
-            }
-            UserHistories.write(w.file(GenerationFiles.USER_HISTORIES), offsets, historyItems, strengths, timestamps);
-
-            int[] ranking = new int[items];
-            float[] rankingScores = new float[items];
-            for (int r = 0; r < items; r++) {
-                ranking[r] = r;
-                rankingScores[r] = items - r;
-            }
-            PopularityRanking.write(w.file(GenerationFiles.POPULARITY), ranking, rankingScores, new int[0], new float[0], counts);
+            writeIdsHistoriesAndPopularity(w, items, users, HISTORY_LENGTH);
 
             EmbeddingMatrix.write(w.file(GenerationFiles.embeddings("als-items")), randomFactors(random, items, dims),
                     items, dims, gram(dims));
@@ -103,7 +69,7 @@ public final class RandomEmbeddingGeneration {
                     new Manifest.ModelEntry("als", GenerationFiles.neighbors("als"), GenerationFiles.embeddings("als-items"),
                             GenerationFiles.embeddings("als-users"), NEIGHBOURS, dims, true, Map.of("factors", dims)));
             Manifest manifest = new Manifest(0, null, null, "random-embedding-generation", List.of(),
-                    new Manifest.Counts(users, items, historyItems.length, historyItems.length, 0, 0),
+                    new Manifest.Counts(users, items, users * HISTORY_LENGTH, users * HISTORY_LENGTH, 0, 0),
                     models, "als", Map.of(), null);
             return w.commit(manifest, 2);
         }
@@ -139,5 +105,48 @@ public final class RandomEmbeddingGeneration {
             offsets[i + 1] = (i + 1) * NEIGHBOURS;
         }
         return new Neighborhoods(offsets, neighbours, scores);
+    }
+
+    /**
+     * Writes the parts of a synthetic generation every embedding benchmark shares: ids {@code item-i} and
+     * {@code user-u}, {@code historyLength} history items per user on a fixed stride, and a popularity
+     * ranking by item index.
+     */
+    static void writeIdsHistoriesAndPopularity(GenerationWriter w, int items, int users, int historyLength) throws IOException {
+        List<String> itemIds = new ArrayList<>(items);
+        for (int i = 0; i < items; i++) {
+            itemIds.add("item-" + i);
+        }
+        List<String> userIds = new ArrayList<>(users);
+        for (int u = 0; u < users; u++) {
+            userIds.add("user-" + u);
+        }
+        IdList.write(w.file(GenerationFiles.ITEM_IDS), itemIds);
+        IdList.write(w.file(GenerationFiles.USER_IDS), userIds);
+
+        long[] offsets = new long[users + 1];
+        int[] historyItems = new int[users * historyLength];
+        float[] strengths = new float[historyItems.length];
+        long[] timestamps = new long[historyItems.length];
+        int[] counts = new int[items];
+        for (int u = 0; u < users; u++) {
+            for (int j = 0; j < historyLength; j++) {
+                int p = u * historyLength + j;
+                historyItems[p] = (int) ((u * 7L + j * 13L) % items);
+                strengths[p] = 1;
+                timestamps[p] = 1_700_000_000L + j;
+                counts[historyItems[p]]++;
+            }
+            offsets[u + 1] = (long) (u + 1) * historyLength;
+        }
+        UserHistories.write(w.file(GenerationFiles.USER_HISTORIES), offsets, historyItems, strengths, timestamps);
+
+        int[] ranking = new int[items];
+        float[] rankingScores = new float[items];
+        for (int r = 0; r < items; r++) {
+            ranking[r] = r;
+            rankingScores[r] = items - r;
+        }
+        PopularityRanking.write(w.file(GenerationFiles.POPULARITY), ranking, rankingScores, new int[0], new float[0], counts);
     }
 }
