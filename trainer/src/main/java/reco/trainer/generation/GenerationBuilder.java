@@ -143,14 +143,7 @@ public final class GenerationBuilder implements AutoCloseable {
         String userFile = GenerationFiles.embeddings(model.id + "-users");
         EmbeddingMatrix.write(writer.file(itemFile), itemFactors, items, dimensions, itemGram);
         EmbeddingMatrix.write(writer.file(userFile), userFactors, users, dimensions, null);
-        String neighborFile = null;
-        if (neighbors != null) {
-            neighborFile = GenerationFiles.neighbors(model.id);
-            NeighborLists.write(writer.file(neighborFile), neighbors);
-        }
-        models.add(new Manifest.ModelEntry(model.id, neighborFile, itemFile, userFile,
-                neighbors == null ? 0 : neighbors.maxSize(), dimensions, true, params));
-        return this;
+        return registerEmbeddingModel(model, itemFile, userFile, dimensions, neighbors, params);
     }
 
     /**
@@ -166,6 +159,12 @@ public final class GenerationBuilder implements AutoCloseable {
         String userFile = GenerationFiles.embeddings(model.id + "-users");
         EmbeddingMatrix.write(writer.file(itemFile), items, dimensions, itemRows, true);
         EmbeddingMatrix.write(writer.file(userFile), users, dimensions, userRows, false);
+        return registerEmbeddingModel(model, itemFile, userFile, dimensions, neighbors, params);
+    }
+
+    /** Writes an embedding model's neighbour lists (if any) and lists its files, already written, in the manifest. */
+    private GenerationBuilder registerEmbeddingModel(ModelKind model, String itemFile, String userFile, int dimensions,
+                                                     Neighborhoods neighbors, Map<String, Object> params) throws IOException {
         String neighborFile = null;
         if (neighbors != null) {
             neighborFile = GenerationFiles.neighbors(model.id);
